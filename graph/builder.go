@@ -1,0 +1,80 @@
+package graph
+
+import (
+	"fmt"
+
+	"github.com/pkg/errors"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// A Builder adds layers to one expression graph, taking their parameters
+// from a Store. Its methods return errors that name the layer and shapes;
+// Gorgonia panics raised while building are recovered into such errors.
+type Builder struct {
+	G      *gorgonia.ExprGraph
+	Params *Store
+}
+
+// NewBuilder returns a Builder over a fresh graph whose parameters live in
+// params.
+func NewBuilder(params *Store) *Builder {
+	return &Builder{G: gorgonia.NewGraph(), Params: params}
+}
+
+// Input adds an input matrix node of the given shape, bound to a zeroed
+// tensor the caller fills in place before each run.
+func (b *Builder) Input(name string, shape ...int) (n *gorgonia.Node, err error) {
+	defer recoverError(&err, "input %q %v", name, shape)
+	v := tensor.New(tensor.Of(b.Params.dtype), tensor.WithShape(shape...))
+	return gorgonia.NewTensor(b.G, b.Params.dtype, len(shape), gorgonia.WithShape(shape...), gorgonia.WithName(name), gorgonia.WithValue(v)), nil
+}
+
+// Scalar adds a scalar input node holding v; change it with gorgonia.Let.
+func (b *Builder) Scalar(name string, v float64) (n *gorgonia.Node, err error) {
+	defer recoverError(&err, "scalar %q", name)
+	var val interface{} = v
+	if b.Params.dtype == tensor.Float32 {
+		val = float32(v)
+	}
+	return gorgonia.NewScalar(b.G, b.Params.dtype, gorgonia.WithName(name), gorgonia.WithValue(val)), nil
+}
+
+// Dense adds y = x·W + b for x of shape (batch, in), with W (in, units)
+// drawn by GlorotUniform and b (1, units) zero. Parameters are named
+// name+".w" and name+".b".
+func (b *Builder) Dense(name string, x *gorgonia.Node, units int) (y *gorgonia.Node, err error) {
+	defer recoverError(&err, "dense %q: input %v, %d units", name, x.Shape(), units)
+	if x.Shape().Dims() != 2 {
+		return nil, errors.Errorf("graph: dense %q: input shape %v, want (batch, features)", name, x.Shape())
+	}
+	if units < 1 {
+		return nil, errors.Errorf("graph: dense %q: %d units, want at least 1", name, units)
+	}
+	in := x.Shape()[1]
+	w, err := b.Params.Node(b.G, name+".w", tensor.Shape{in, units}, in, units, GlorotUniform)
+	if err != nil {
+		return nil, err
+	}
+	bias, err := b.Params.Node(b.G, name+".b", tensor.Shape{1, units}, in, units, Zeros)
+	if err != nil {
+		return nil, err
+	}
+	xw, err := gorgonia.Mul(x, w)
+	if err != nil {
+		return nil, errors.Wrapf(err, "graph: dense %q: %v x %v", name, x.Shape(), w.Shape())
+	}
+	y, err = gorgonia.BroadcastAdd(xw, bias, nil, []byte{0})
+	if err != nil {
+		return nil, errors.Wrapf(err, "graph: dense %q: bias add %v + %v", name, xw.Shape(), bias.Shape())
+	}
+	return y, nil
+}
+
+// recoverError turns a panic in the calling builder into an error naming
+// what was being built.
+func recoverError(err *error, format string, args ...interface{}) {
+	if r := recover(); r != nil {
+		*err = errors.Errorf("graph: %s: gorgonia panicked: %v", fmt.Sprintf(format, args...), r)
+	}
+}

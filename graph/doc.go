@@ -1,0 +1,24 @@
+// Package graph builds Gorgonia expression graphs for gomtl: parameters with
+// deterministic initial values, layers, activations and numerically stable
+// losses, plus a finite-difference gradient checker.
+//
+// Contracts:
+//
+//   - Determinism: every initial value comes from the seeded *rand.Rand held
+//     by a [Store]; nothing is seeded from the clock (Gorgonia's own
+//     initialisers are never used).
+//   - Shapes: a batch is the first axis. Dense layers take (batch, in) and
+//     return (batch, out). Losses take per-example weights of shape (batch),
+//     so a padded partial batch contributes nothing through its padding rows
+//     and the loss is a weighted sum, not a mean over the fixed batch size.
+//   - Errors: every builder returns an error naming the layer and the shapes
+//     involved. Gorgonia panics raised while a graph is built are recovered
+//     and returned as errors. Panics raised while a tape machine runs happen
+//     on Gorgonia's own goroutine and cannot be recovered by callers, so the
+//     mtl package validates every input before running a machine.
+//   - Cross-entropy is built on LogSoftMax, never Log(SoftMax(x)), which
+//     Gorgonia's graph optimiser rewrites.
+//
+// This package and the graph-building parts of package mtl are the only
+// places that import Gorgonia.
+package graph
