@@ -1,0 +1,71 @@
+package optim
+
+// SGD is stochastic gradient descent, with heavy-ball momentum when
+// Momentum > 0 (v = μv + g, p -= lr·v, as torch.optim.SGD).
+type SGD struct {
+	LearningRate, Momentum float64
+
+	// Velocity holds one slice per parameter once momentum is in use.
+	Velocity [][]float32
+}
+
+var _ Optimizer = (*SGD)(nil)
+
+// Step applies one update.
+func (s *SGD) Step(params, grads [][]float32) error {
+	if err := checkShapes(params, grads, s.Velocity); err != nil {
+		return err
+	}
+	lr := float32(s.LearningRate)
+	if s.Momentum == 0 {
+		for i, p := range params {
+			g := grads[i][:len(p)]
+			for j := range p {
+				p[j] -= lr * g[j]
+			}
+		}
+		return nil
+	}
+	if s.Velocity == nil {
+		s.Velocity = zerosLike(params)
+	}
+	mu := float32(s.Momentum)
+	for i, p := range params {
+		g, v := grads[i][:len(p)], s.Velocity[i][:len(p)]
+		for j := range p {
+			v[j] = mu*v[j] + g[j]
+			p[j] -= lr * v[j]
+		}
+	}
+	return nil
+}
+
+// RMSProp divides each step by a running root mean square of the
+// gradients: s = ρs + (1-ρ)g², p -= lr·g/(√s + ε).
+type RMSProp struct {
+	LearningRate, Rho, Epsilon float64
+
+	// Square holds the running mean of squared gradients per parameter.
+	Square [][]float32
+}
+
+var _ Optimizer = (*RMSProp)(nil)
+
+// Step applies one update.
+func (r *RMSProp) Step(params, grads [][]float32) error {
+	if err := checkShapes(params, grads, r.Square); err != nil {
+		return err
+	}
+	if r.Square == nil {
+		r.Square = zerosLike(params)
+	}
+	lr, rho, eps := float32(r.LearningRate), float32(r.Rho), float32(r.Epsilon)
+	for i, p := range params {
+		g, s := grads[i][:len(p)], r.Square[i][:len(p)]
+		for j := range p {
+			s[j] = rho*s[j] + (1-rho)*g[j]*g[j]
+			p[j] -= lr * g[j] / (sqrt32(s[j]) + eps)
+		}
+	}
+	return nil
+}
