@@ -29,17 +29,13 @@ type GradMismatch struct {
 }
 
 // CheckGradients differentiates the scalar cost symbolically with
-// gorgonia.Grad, then compares every probed element of every wrt node's
-// gradient with a central finite difference of cost, and returns the
-// element with the largest relative error. The graph must be float64 and
-// every wrt node must hold a float64 tensor (not a scalar: perturbations are
-// made in place); the values are restored afterwards.
-// CheckGradients adds gradient nodes to g.
+// gorgonia.Grad, compiles g to a tape machine and compares the gradients
+// with finite differences (see CompareGradients). The graph must be float64
+// and every wrt node must hold a float64 tensor (not a scalar: perturbations
+// are made in place); the values are restored afterwards. CheckGradients
+// adds gradient nodes to g.
 func CheckGradients(g *gorgonia.ExprGraph, cost *gorgonia.Node, wrt []*gorgonia.Node, cfg GradCheckConfig) (worst GradMismatch, err error) {
 	defer recoverError(&err, "gradient check of %v", cost.Name())
-	if cfg.Step == 0 {
-		cfg.Step = 1e-6
-	}
 	if !cost.IsScalar() {
 		return worst, errors.Errorf("graph: gradient check: cost %v has shape %v, want a scalar", cost.Name(), cost.Shape())
 	}
@@ -48,6 +44,20 @@ func CheckGradients(g *gorgonia.ExprGraph, cost *gorgonia.Node, wrt []*gorgonia.
 	}
 	vm := gorgonia.NewTapeMachine(g)
 	defer vm.Close()
+	return CompareGradients(vm, cost, wrt, cfg)
+}
+
+// CompareGradients runs vm, whose graph already holds the symbolic
+// gradients of cost with respect to wrt, and compares every probed element
+// of each gradient with a central finite difference of cost computed by
+// rerunning vm, returning the element with the largest relative error. It
+// checks a compiled program as it will be trained, with its own machine
+// options. Requirements are those of CheckGradients.
+func CompareGradients(vm gorgonia.VM, cost *gorgonia.Node, wrt []*gorgonia.Node, cfg GradCheckConfig) (worst GradMismatch, err error) {
+	defer recoverError(&err, "gradient check of %v", cost.Name())
+	if cfg.Step == 0 {
+		cfg.Step = 1e-6
+	}
 	run := func() (float64, error) {
 		vm.Reset()
 		if err := vm.RunAll(); err != nil {

@@ -83,7 +83,7 @@ type valueGrad struct {
 	g gorgonia.Value
 }
 
-func (v valueGrad) Value() gorgonia.Value          { return v.n.Value() }
+func (v valueGrad) Value() gorgonia.Value         { return v.n.Value() }
 func (v valueGrad) Grad() (gorgonia.Value, error) { return v.g, nil }
 
 // TestMinimisesQuadratic runs each optimiser on f(p) = Σ (p_i - c_i)²

@@ -1,0 +1,90 @@
+package mtl
+
+import (
+	"context"
+
+	"github.com/gomtl/gomtl/datasets"
+	"github.com/pkg/errors"
+)
+
+// evalBatch is the batch size of the forward-only program used by Evaluate
+// and Predict. Results do not depend on it.
+const evalBatch = 256
+
+// TaskResult is one task's loss and accuracy on a dataset.
+type TaskResult struct {
+	Task     string  `json:"task"`
+	Loss     float64 `json:"loss"`
+	Accuracy float64 `json:"accuracy"`
+}
+
+// A Result is a model's performance on a dataset.
+type Result struct {
+	Examples int          `json:"examples"`
+	Loss     float64      `json:"loss"` // the weighted total, as trained
+	Tasks    []TaskResult `json:"tasks"`
+}
+
+// Task returns the named task's result.
+func (r *Result) Task(name string) (TaskResult, bool) {
+	for _, t := range r.Tasks {
+		if t.Task == name {
+			return t, true
+		}
+	}
+	return TaskResult{}, false
+}
+
+// addTo writes r into a History row under Keras keys with a prefix.
+func (r *Result) addTo(row map[string]float64, prefix string) {
+	row[prefix+"loss"] = r.Loss
+	for _, t := range r.Tasks {
+		row[prefix+t.Task+"_loss"] = t.Loss
+		row[prefix+t.Task+"_accuracy"] = t.Accuracy
+	}
+}
+
+// Evaluate returns the model's mean loss and accuracy per task on data.
+func (m *Model) Evaluate(ctx context.Context, data *datasets.Dataset) (res *Result, err error) {
+	defer recoverPanic(&err, "evaluate")
+	b, err := m.bind(data, "evaluation")
+	if err != nil {
+		return nil, err
+	}
+	return m.evaluate(ctx, b)
+}
+
+func (m *Model) evaluate(ctx context.Context, data *boundData) (*Result, error) {
+	prog, err := m.program(evalBatch, false)
+	if err != nil {
+		return nil, err
+	}
+	tasks := m.spec.Tasks
+	res := &Result{Examples: data.n, Tasks: make([]TaskResult, len(tasks))}
+	hits := make([]int, len(tasks))
+	rows := make([]int, 0, evalBatch)
+	for start := 0; start < data.n; start += evalBatch {
+		if err := ctx.Err(); err != nil {
+			return nil, errors.Wrapf(err, "mtl: evaluation stopped at example %d", start)
+		}
+		rows = rows[:0]
+		for r := start; r < min(start+evalBatch, data.n); r++ {
+			rows = append(rows, r)
+		}
+		// Row weights 1/N make each batch's loss its share of the mean.
+		prog.load(data.features, m.spec.width(), data.labels, rows, 1/float32(data.n))
+		if err := prog.run(); err != nil {
+			return nil, errors.WithMessagef(err, "mtl: evaluating examples %d to %d", start, start+len(rows)-1)
+		}
+		for i := range tasks {
+			res.Tasks[i].Loss += prog.loss(i)
+			hits[i] += prog.correct(i, data.labels[i], rows)
+		}
+	}
+	for i, t := range tasks {
+		res.Tasks[i].Task = t.Name
+		res.Tasks[i].Accuracy = float64(hits[i]) / float64(data.n)
+		res.Loss += t.weight() * res.Tasks[i].Loss
+	}
+	return res, nil
+}

@@ -1,0 +1,259 @@
+package mtl
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/gomtl/gomtl/datasets"
+	"github.com/gomtl/gomtl/mtl/optim"
+	"github.com/pkg/errors"
+)
+
+// FitConfig controls training. Its zero value trains one epoch with batch
+// size 32, Adam at 1e-3, shuffling with seed 0 and no validation.
+type FitConfig struct {
+	Epochs    int `json:"epochs,omitempty"`     // 0: 1
+	BatchSize int `json:"batch_size,omitempty"` // 0: 32
+	// ValidationSplit holds out the last fraction of the training data,
+	// before shuffling, as Keras's validation_split does. Ignored when
+	// ValidationData is set.
+	ValidationSplit float64 `json:"validation_split,omitempty"`
+	// ValidationData is evaluated after every epoch ("val_" metrics).
+	ValidationData *datasets.Dataset `json:"-"`
+	// Limit trains on the first Limit examples only (after the split is
+	// made from them); 0 means all.
+	Limit int `json:"limit,omitempty"`
+	// Seed seeds the per-epoch shuffle.
+	Seed uint64 `json:"seed"`
+	// NoShuffle keeps the data order in every epoch.
+	NoShuffle bool `json:"no_shuffle,omitempty"`
+	// Optimizer selects and tunes the optimiser; zero is Adam at 1e-3.
+	Optimizer optim.Config `json:"optimizer"`
+	// Recorder receives progress events; nil discards them.
+	Recorder Recorder `json:"-"`
+}
+
+// withDefaults fills the zero fields and checks the rest.
+func (c FitConfig) withDefaults() (FitConfig, error) {
+	if c.Epochs == 0 {
+		c.Epochs = 1
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = 32
+	}
+	switch {
+	case c.Epochs < 0:
+		return c, errors.Errorf("mtl: fit: %d epochs", c.Epochs)
+	case c.BatchSize < 0:
+		return c, errors.Errorf("mtl: fit: batch size %d", c.BatchSize)
+	case c.Limit < 0:
+		return c, errors.Errorf("mtl: fit: limit %d", c.Limit)
+	case !(c.ValidationSplit >= 0 && c.ValidationSplit < 1):
+		return c, errors.Errorf("mtl: fit: validation split %v, want a fraction in [0, 1)", c.ValidationSplit)
+	}
+	c.Optimizer = c.Optimizer.WithDefaults()
+	if c.Recorder == nil {
+		c.Recorder = RecorderFunc(func(Event) {})
+	}
+	return c, nil
+}
+
+// ErrNonFinite is returned (wrapped) when a loss becomes NaN or infinite.
+// The step that produced it is not applied, so the weights stay finite.
+var ErrNonFinite = errors.New("mtl: loss is not finite")
+
+// Fit trains the model on data and returns the history of the epochs it
+// completed. Cancelling ctx stops training between steps; Fit then returns
+// the history so far and an error wrapping ctx.Err().
+//
+// Each call starts a fresh optimiser state.
+func (m *Model) Fit(ctx context.Context, data *datasets.Dataset, cfg FitConfig) (hist *History, err error) {
+	hist = &History{}
+	defer recoverPanic(&err, "fit")
+	if cfg, err = cfg.withDefaults(); err != nil {
+		return hist, err
+	}
+	train, val, err := splitData(data, cfg)
+	if err != nil {
+		return hist, err
+	}
+	t, err := m.newTrainer(train, cfg)
+	if err != nil {
+		return hist, err
+	}
+	var valData *boundData
+	if val != nil {
+		if valData, err = m.bind(val, "validation"); err != nil {
+			return hist, err
+		}
+	}
+	keys := m.historyKeys(valData != nil)
+	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+		row, err := t.epoch(ctx, epoch, hist)
+		if err != nil {
+			return hist, err
+		}
+		if valData != nil {
+			res, err := m.evaluate(ctx, valData)
+			if err != nil {
+				return hist, errors.WithMessagef(err, "mtl: epoch %d: validation", epoch)
+			}
+			res.addTo(row, "val_")
+		}
+		hist.add(row, keys)
+		cfg.Recorder.Record(Event{Kind: EpochEnd, Epoch: epoch, Epochs: cfg.Epochs, Steps: t.steps, Examples: t.data.n,
+			Loss: row["loss"], Metrics: row, Elapsed: t.elapsed})
+	}
+	return hist, nil
+}
+
+// splitData applies Limit and the validation split.
+func splitData(data *datasets.Dataset, cfg FitConfig) (train, val *datasets.Dataset, err error) {
+	if data == nil {
+		return nil, nil, errors.New("mtl: fit: training data is nil")
+	}
+	if cfg.Limit > 0 {
+		data = data.Head(cfg.Limit)
+	}
+	if cfg.ValidationData != nil {
+		return data, cfg.ValidationData, nil
+	}
+	if cfg.ValidationSplit == 0 {
+		return data, nil, nil
+	}
+	train, val, err = data.SplitTail(cfg.ValidationSplit)
+	if err != nil {
+		return nil, nil, errors.WithMessage(err, "mtl: fit: validation split")
+	}
+	return train, val, nil
+}
+
+// historyKeys lists the History keys in display order.
+func (m *Model) historyKeys(withVal bool) []string {
+	keys := []string{"loss"}
+	for _, t := range m.spec.Tasks {
+		keys = append(keys, t.Name+"_loss", t.Name+"_accuracy")
+	}
+	if withVal {
+		for _, k := range append([]string(nil), keys...) {
+			keys = append(keys, "val_"+k)
+		}
+	}
+	return keys
+}
+
+// A trainer holds the state of one Fit: the bound data, the compiled
+// training program, the optimiser and the shuffling generator. A
+// checkpoint of training is a snapshot of this state plus the weights.
+type trainer struct {
+	m       *Model
+	cfg     FitConfig
+	data    *boundData
+	prog    *program
+	opt     optim.Optimizer
+	rng     *rand.Rand
+	steps   int
+	elapsed time.Duration // this epoch's training time
+	order   []int
+}
+
+func (m *Model) newTrainer(train *datasets.Dataset, cfg FitConfig) (*trainer, error) {
+	data, err := m.bind(train, "training")
+	if err != nil {
+		return nil, err
+	}
+	opt, err := optim.New(cfg.Optimizer)
+	if err != nil {
+		return nil, errors.WithMessage(err, "mtl: fit")
+	}
+	prog, err := m.program(cfg.BatchSize, true)
+	if err != nil {
+		return nil, err
+	}
+	weights := make([]float64, len(m.spec.Tasks))
+	for i, t := range m.spec.Tasks {
+		weights[i] = t.weight()
+	}
+	if err := prog.setTaskWeights(weights); err != nil {
+		return nil, err
+	}
+	order := make([]int, data.n)
+	for i := range order {
+		order[i] = i
+	}
+	return &trainer{
+		m: m, cfg: cfg, data: data, prog: prog, opt: opt, order: order,
+		rng:   rand.New(rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15)),
+		steps: (data.n + cfg.BatchSize - 1) / cfg.BatchSize,
+	}, nil
+}
+
+// epoch trains on every example once and returns the epoch's training
+// metrics.
+func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[string]float64, error) {
+	tasks := t.m.spec.Tasks
+	if !t.cfg.NoShuffle {
+		t.rng.Shuffle(len(t.order), func(i, j int) { t.order[i], t.order[j] = t.order[j], t.order[i] })
+	}
+	t.elapsed = 0
+	t.cfg.Recorder.Record(Event{Kind: EpochStart, Epoch: epoch, Epochs: t.cfg.Epochs, Steps: t.steps})
+	var total float64
+	taskLoss := make([]float64, len(tasks))
+	hits := make([]int, len(tasks))
+	seen := 0
+	for step := 1; step <= t.steps; step++ {
+		if err := ctx.Err(); err != nil {
+			return nil, errors.Wrapf(err, "mtl: epoch %d: stopped before step %d", epoch, step)
+		}
+		rows := t.order[(step-1)*t.cfg.BatchSize : min(step*t.cfg.BatchSize, t.data.n)]
+		start := time.Now()
+		t.prog.load(t.data.features, t.m.spec.width(), t.data.labels, rows, 1/float32(len(rows)))
+		if err := t.prog.run(); err != nil {
+			return nil, errors.WithMessagef(err, "mtl: epoch %d step %d", epoch, step)
+		}
+		if err := t.checkFinite(epoch, step); err != nil {
+			return nil, err
+		}
+		if err := t.opt.Step(t.prog.paramData, t.prog.gradData); err != nil {
+			return nil, errors.WithMessagef(err, "mtl: epoch %d step %d: update", epoch, step)
+		}
+		elapsed := time.Since(start)
+		t.elapsed += elapsed
+		hist.TrainSeconds += elapsed.Seconds()
+		hist.TrainExamples += len(rows)
+
+		n := float64(len(rows))
+		total += t.prog.totalLoss() * n
+		for i := range tasks {
+			taskLoss[i] += t.prog.loss(i) * n
+			hits[i] += t.prog.correct(i, t.data.labels[i], rows)
+		}
+		seen += len(rows)
+		t.cfg.Recorder.Record(Event{Kind: BatchEnd, Epoch: epoch, Epochs: t.cfg.Epochs, Step: step, Steps: t.steps,
+			Examples: seen, Loss: total / float64(seen), Elapsed: t.elapsed})
+	}
+	row := map[string]float64{"loss": total / float64(seen)}
+	for i, task := range tasks {
+		row[task.Name+"_loss"] = taskLoss[i] / float64(seen)
+		row[task.Name+"_accuracy"] = float64(hits[i]) / float64(seen)
+	}
+	return row, nil
+}
+
+// checkFinite returns an error naming the task whose loss is NaN or
+// infinite, before the step's update is applied.
+func (t *trainer) checkFinite(epoch, step int) error {
+	if !isNonFinite(t.prog.totalLoss()) {
+		return nil
+	}
+	for i, task := range t.m.spec.Tasks {
+		if l := t.prog.loss(i); isNonFinite(l) {
+			return errors.WithMessagef(ErrNonFinite, "mtl: epoch %d step %d: task %q: loss %v (is the learning rate too high?)", epoch, step, task.Name, l)
+		}
+	}
+	return errors.WithMessagef(ErrNonFinite, "mtl: epoch %d step %d: total loss %v", epoch, step, t.prog.totalLoss())
+}
+
+func isNonFinite(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }

@@ -1,0 +1,79 @@
+package mtl
+
+import (
+	"context"
+	"math"
+
+	"github.com/pkg/errors"
+)
+
+// A Prediction holds one task's class probabilities for every input row.
+type Prediction struct {
+	Task  string      `json:"task"`
+	Probs [][]float32 `json:"probs"` // one row of Classes probabilities per input
+}
+
+// Classes returns the most probable class of every row.
+func (p *Prediction) Classes() []int {
+	out := make([]int, len(p.Probs))
+	for i, row := range p.Probs {
+		out[i] = argmax(row)
+	}
+	return out
+}
+
+// Predict returns, for each task in spec order, the class probabilities of
+// every row of x. Each row must hold one example of the model's input
+// width, with finite values.
+func (m *Model) Predict(ctx context.Context, x [][]float32) (preds []Prediction, err error) {
+	defer recoverPanic(&err, "predict")
+	width := m.spec.width()
+	if len(x) == 0 {
+		return nil, errors.New("mtl: predict: no input rows")
+	}
+	for i, row := range x {
+		if len(row) != width {
+			return nil, errors.Errorf("mtl: predict: row %d has %d values, but the model's input %v has width %d", i, len(row), m.spec.Input, width)
+		}
+		for j, v := range row {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return nil, errors.Errorf("mtl: predict: row %d value %d is %v", i, j, v)
+			}
+		}
+	}
+	prog, err := m.program(evalBatch, false)
+	if err != nil {
+		return nil, err
+	}
+	preds = make([]Prediction, len(m.spec.Tasks))
+	for t, task := range m.spec.Tasks {
+		preds[t] = Prediction{Task: task.Name, Probs: make([][]float32, len(x))}
+	}
+	flat := make([]float32, 0, evalBatch*width)
+	rows := make([]int, 0, evalBatch)
+	for start := 0; start < len(x); start += evalBatch {
+		if err := ctx.Err(); err != nil {
+			return nil, errors.Wrapf(err, "mtl: predict stopped at row %d", start)
+		}
+		flat, rows = flat[:0], rows[:0]
+		for i := start; i < min(start+evalBatch, len(x)); i++ {
+			flat = append(flat, x[i]...)
+			rows = append(rows, i-start)
+		}
+		prog.load(flat, width, nil, rows, 0)
+		if err := prog.run(); err != nil {
+			return nil, errors.WithMessagef(err, "mtl: predicting rows %d to %d", start, start+len(rows)-1)
+		}
+		for t, task := range m.spec.Tasks {
+			logp := prog.logp[t].Value().Data().([]float32)
+			for i := range rows {
+				probs := make([]float32, task.Classes)
+				for c := range probs {
+					probs[c] = float32(math.Exp(float64(logp[i*task.Classes+c])))
+				}
+				preds[t].Probs[start+i] = probs
+			}
+		}
+	}
+	return preds, nil
+}

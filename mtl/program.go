@@ -1,0 +1,216 @@
+package mtl
+
+import (
+	"math"
+
+	"github.com/gomtl/gomtl/graph"
+	"github.com/pkg/errors"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// A program is the model compiled for one batch size: its graph, the input
+// tensors the caller fills in place, the output nodes and a tape machine.
+// Programs of one model share parameter tensors through the model's Store.
+type program struct {
+	batch int
+	g     *gorgonia.ExprGraph
+	vm    gorgonia.VM
+
+	x       *gorgonia.Node   // (batch, width)
+	targets []*gorgonia.Node // per task (batch, classes), one-hot
+	rowW    *gorgonia.Node   // (batch): 1/n on the n real rows, 0 on padding
+	taskW   []*gorgonia.Node // per task scalar loss weight
+	logp    []*gorgonia.Node // per task (batch, classes) log-probabilities
+	losses  []*gorgonia.Node // per task scalar
+	total   *gorgonia.Node   // Σ taskW_t · losses_t
+
+	// params are the parameter nodes in Store order; set on training
+	// programs, whose graph also holds their gradients.
+	params []*gorgonia.Node
+	// paramData and gradData are the backing arrays handed to the
+	// optimiser; gradData is refreshed after every run.
+	paramData, gradData [][]float32
+
+	// float32 views of the input tensors (nil for float64 programs).
+	xData      []float32
+	targetData [][]float32
+	rowWData   []float32
+}
+
+// buildProgram compiles spec for a batch size. With train set, the graph
+// also holds the symbolic gradient of the total loss with respect to every
+// parameter.
+func buildProgram(spec Spec, store *graph.Store, batch int, train bool) (p *program, err error) {
+	defer recoverPanic(&err, "building the graph for batch size %d", batch)
+	b := graph.NewBuilder(store)
+	p = &program{batch: batch, g: b.G}
+	if p.x, err = b.Input("x", batch, spec.width()); err != nil {
+		return nil, err
+	}
+	if p.rowW, err = b.Input("row_weights", batch); err != nil {
+		return nil, err
+	}
+	logits, err := buildNetwork(b, spec, p.x)
+	if err != nil {
+		return nil, err
+	}
+	for i, t := range spec.Tasks {
+		target, err := b.Input(t.Name+".target", batch, t.Classes)
+		if err != nil {
+			return nil, err
+		}
+		logp, err := b.LogSoftmax(logits[i])
+		if err != nil {
+			return nil, errors.WithMessagef(err, "mtl: task %q", t.Name)
+		}
+		loss, err := b.CrossEntropy(logp, target, p.rowW)
+		if err != nil {
+			return nil, errors.WithMessagef(err, "mtl: task %q", t.Name)
+		}
+		w, err := b.Scalar(t.Name+".weight", t.weight())
+		if err != nil {
+			return nil, err
+		}
+		weighted, err := gorgonia.Mul(w, loss)
+		if err != nil {
+			return nil, errors.Wrapf(err, "mtl: task %q: weighted loss", t.Name)
+		}
+		if p.total == nil {
+			p.total = weighted
+		} else if p.total, err = gorgonia.Add(p.total, weighted); err != nil {
+			return nil, errors.Wrapf(err, "mtl: task %q: total loss", t.Name)
+		}
+		p.targets = append(p.targets, target)
+		p.logp = append(p.logp, logp)
+		p.losses = append(p.losses, loss)
+		p.taskW = append(p.taskW, w)
+	}
+	if train {
+		for _, name := range store.Names() {
+			n := p.g.ByName(name)
+			if len(n) != 1 {
+				return nil, errors.Errorf("mtl: parameter %q appears %d times in the graph", name, len(n))
+			}
+			p.params = append(p.params, n[0])
+			if store.Dtype() == tensor.Float32 {
+				p.paramData = append(p.paramData, store.Value(name).Data().([]float32))
+			}
+		}
+		if _, err := gorgonia.Grad(p.total, p.params...); err != nil {
+			return nil, errors.Wrap(err, "mtl: symbolic gradient of the total loss")
+		}
+		p.gradData = make([][]float32, len(p.params))
+	}
+	if store.Dtype() == tensor.Float32 {
+		p.xData = p.x.Value().Data().([]float32)
+		p.rowWData = p.rowW.Value().Data().([]float32)
+		for _, t := range p.targets {
+			p.targetData = append(p.targetData, t.Value().Data().([]float32))
+		}
+	}
+	// The tape machine reuses registers and overwrites inputs in place, so
+	// a node's value can be clobbered after its last reader runs (the
+	// log-probabilities are, by the cross-entropy). Watched nodes are
+	// copied into their own storage as they are computed.
+	watch := []interface{}{p.total}
+	for i := range p.logp {
+		watch = append(watch, p.logp[i], p.losses[i])
+	}
+	p.vm = gorgonia.NewTapeMachine(p.g, gorgonia.TraceExec(), gorgonia.WithWatchlist(watch...))
+	return p, nil
+}
+
+// load fills the input tensors with the examples rows of data: features,
+// one-hot targets, and row weights rowWeight on real rows and 0 on the
+// padding rows after them. labels[t] holds task t's classes for the whole
+// dataset.
+func (p *program) load(features []float32, width int, labels [][]int, rows []int, rowWeight float32) {
+	for i, r := range rows {
+		copy(p.xData[i*width:(i+1)*width], features[r*width:(r+1)*width])
+	}
+	clear(p.xData[len(rows)*width:])
+	for t, data := range p.targetData {
+		clear(data)
+		if labels == nil || labels[t] == nil {
+			continue
+		}
+		classes := len(data) / p.batch
+		for i, r := range rows {
+			data[i*classes+labels[t][r]] = 1
+		}
+	}
+	for i := range p.rowWData {
+		p.rowWData[i] = 0
+		if i < len(rows) {
+			p.rowWData[i] = rowWeight
+		}
+	}
+}
+
+// run executes the graph once. With train set it also collects the
+// gradients into gradData.
+func (p *program) run() error {
+	p.vm.Reset()
+	if err := p.vm.RunAll(); err != nil {
+		return errors.Wrap(err, "mtl: running the graph")
+	}
+	for i, n := range p.params {
+		g, err := n.Grad()
+		if err != nil {
+			return errors.Wrapf(err, "mtl: gradient of %q", n.Name())
+		}
+		p.gradData[i] = g.Data().([]float32)
+	}
+	return nil
+}
+
+// loss returns task t's loss from the last run.
+func (p *program) loss(t int) float64 { return scalar(p.losses[t]) }
+
+// totalLoss returns the weighted total loss from the last run.
+func (p *program) totalLoss() float64 { return scalar(p.total) }
+
+func scalar(n *gorgonia.Node) float64 {
+	switch v := n.Value().Data().(type) {
+	case float32:
+		return float64(v)
+	case float64:
+		return v
+	}
+	return math.NaN()
+}
+
+// correct counts the first n rows of task t whose most probable class is
+// the label.
+func (p *program) correct(t int, labels []int, rows []int) int {
+	logp := p.logp[t].Value().Data().([]float32)
+	classes := len(logp) / p.batch
+	hits := 0
+	for i, r := range rows {
+		if argmax(logp[i*classes:(i+1)*classes]) == labels[r] {
+			hits++
+		}
+	}
+	return hits
+}
+
+// setTaskWeights writes the per-task loss weights into the graph inputs.
+func (p *program) setTaskWeights(w []float64) error {
+	for i, n := range p.taskW {
+		if err := gorgonia.Let(n, float32(w[i])); err != nil {
+			return errors.Wrapf(err, "mtl: setting the loss weight of %q", n.Name())
+		}
+	}
+	return nil
+}
+
+func argmax(row []float32) int {
+	best := 0
+	for j, v := range row {
+		if v > row[best] {
+			best = j
+		}
+	}
+	return best
+}
