@@ -209,15 +209,8 @@ func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[stri
 		}
 		rows := t.order[(step-1)*t.cfg.BatchSize : min(step*t.cfg.BatchSize, t.data.n)]
 		start := time.Now()
-		t.prog.load(t.data.features, t.m.spec.width(), t.data.labels, rows, 1/float32(len(rows)))
-		if err := t.prog.run(); err != nil {
+		if err := t.step(rows); err != nil {
 			return nil, errors.WithMessagef(err, "mtl: epoch %d step %d", epoch, step)
-		}
-		if err := t.checkFinite(epoch, step); err != nil {
-			return nil, err
-		}
-		if err := t.opt.Step(t.prog.paramData, t.prog.gradData); err != nil {
-			return nil, errors.WithMessagef(err, "mtl: epoch %d step %d: update", epoch, step)
 		}
 		elapsed := time.Since(start)
 		t.elapsed += elapsed
@@ -242,18 +235,34 @@ func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[stri
 	return row, nil
 }
 
+// step trains on the given rows: forward, backward, and the update,
+// which is skipped when a loss is not finite.
+func (t *trainer) step(rows []int) error {
+	t.prog.load(t.data.features, t.m.spec.width(), t.data.labels, rows, 1/float32(len(rows)))
+	if err := t.prog.run(); err != nil {
+		return err
+	}
+	if err := t.checkFinite(); err != nil {
+		return err
+	}
+	if err := t.opt.Step(t.prog.paramData, t.prog.gradData); err != nil {
+		return errors.WithMessage(err, "update")
+	}
+	return nil
+}
+
 // checkFinite returns an error naming the task whose loss is NaN or
-// infinite, before the step's update is applied.
-func (t *trainer) checkFinite(epoch, step int) error {
+// infinite.
+func (t *trainer) checkFinite() error {
 	if !isNonFinite(t.prog.totalLoss()) {
 		return nil
 	}
 	for i, task := range t.m.spec.Tasks {
 		if l := t.prog.loss(i); isNonFinite(l) {
-			return errors.WithMessagef(ErrNonFinite, "mtl: epoch %d step %d: task %q: loss %v (is the learning rate too high?)", epoch, step, task.Name, l)
+			return errors.WithMessagef(ErrNonFinite, "task %q: loss %v (is the learning rate too high?)", task.Name, l)
 		}
 	}
-	return errors.WithMessagef(ErrNonFinite, "mtl: epoch %d step %d: total loss %v", epoch, step, t.prog.totalLoss())
+	return errors.WithMessagef(ErrNonFinite, "total loss %v", t.prog.totalLoss())
 }
 
 func isNonFinite(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }

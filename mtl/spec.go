@@ -165,16 +165,6 @@ func (s Spec) width() int {
 	return w
 }
 
-// taskIndex returns the position of the named task, or -1.
-func (s Spec) taskIndex(name string) int {
-	for i, t := range s.Tasks {
-		if t.Name == name {
-			return i
-		}
-	}
-	return -1
-}
-
 // clone returns a deep copy of s, so callers cannot mutate a model's spec.
 func (s Spec) clone() Spec {
 	c := s

@@ -1,0 +1,35 @@
+package mtl
+
+import (
+	"testing"
+)
+
+// Training throughput of the seed model (784 → Dense 64 ReLU → digit and
+// parity softmax heads, Adam) on MNIST. One op is one training step;
+// -benchmem gives allocations per step. The samples/s metric counts
+// forward + backward + update, like `mtl train`'s train_samples_per_second.
+func BenchmarkTrainSeedBatch32(b *testing.B)  { benchmarkTrainSeed(b, 32) }
+func BenchmarkTrainSeedBatch256(b *testing.B) { benchmarkTrainSeed(b, 256) }
+
+func benchmarkTrainSeed(b *testing.B, batch int) {
+	train, _ := mnist(b)
+	m := MustNew(seedSpec())
+	cfg, err := FitConfig{BatchSize: batch}.withDefaults()
+	if err != nil {
+		b.Fatal(err)
+	}
+	t, err := m.newTrainer(train, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	steps := t.data.n / batch
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s := i % steps
+		if err := t.step(t.order[s*batch : (s+1)*batch]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
+}
