@@ -117,4 +117,3 @@ func TestTaskWeightsAreInputs(t *testing.T) {
 		}
 	}
 }
-
