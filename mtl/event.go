@@ -38,6 +38,8 @@ type Event struct {
 	Loss float64
 	// Metrics is the epoch's row of the History (Keras keys), at EpochEnd.
 	Metrics map[string]float64
+	// Keys lists the keys of Metrics in the History's order, at EpochEnd.
+	Keys []string
 	// Elapsed is the training time (forward, backward, update) so far
 	// this epoch; evaluation is not counted.
 	Elapsed time.Duration

@@ -104,7 +104,7 @@ func (m *Model) Fit(ctx context.Context, data *datasets.Dataset, cfg FitConfig) 
 		}
 		hist.add(row, keys)
 		cfg.Recorder.Record(Event{Kind: EpochEnd, Epoch: epoch, Epochs: cfg.Epochs, Steps: t.steps, Examples: t.data.n,
-			Loss: row["loss"], Metrics: row, Elapsed: t.elapsed})
+			Loss: row["loss"], Metrics: row, Keys: keys, Elapsed: t.elapsed})
 	}
 	return hist, nil
 }

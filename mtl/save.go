@@ -163,6 +163,10 @@ func writeFileAtomic(path string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return errors.Wrapf(err, "mtl: save %s", path)
 	}
+	// CreateTemp makes the file private; a saved model is an ordinary file.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return errors.Wrapf(err, "mtl: save %s", path)
+	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return errors.Wrapf(err, "mtl: save %s", path)
 	}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/gomtl/gomtl/mtl"
+)
+
+// summary is the content of summary.json and, with --json, of the final
+// "summary" line. The first five fields are the contract scripts rely on.
+type summary struct {
+	Dataset               string               `json:"dataset"`
+	Epochs                int                  `json:"epochs"`
+	Seed                  int64                `json:"seed"`
+	Test                  map[string]taskScore `json:"test"`
+	TrainSamplesPerSecond float64              `json:"train_samples_per_second"`
+
+	TestLoss      float64   `json:"test_loss"` // the weighted total of the task losses
+	TestExamples  int       `json:"test_examples"`
+	TrainExamples int       `json:"train_examples"` // per epoch, validation excluded
+	TrainSeconds  float64   `json:"train_seconds"`  // forward, backward and update, all epochs
+	HistoryFile   string    `json:"history_file"`
+	ModelDir      string    `json:"model_dir"`
+	Config        runConfig `json:"config"`
+}
+
+// runConfig records everything that determines a run's results.
+type runConfig struct {
+	Data string        `json:"data,omitempty"` // --data; empty for the GoMNIST module's copy
+	Spec mtl.Spec      `json:"spec"`
+	Fit  mtl.FitConfig `json:"fit"`
+}
+
+func newSummary(o *trainOptions, m *mtl.Model, cfg mtl.FitConfig, hist *mtl.History, res *mtl.Result) summary {
+	cfg.Recorder = nil
+	return summary{
+		Dataset:               "mnist",
+		Epochs:                hist.Epochs(),
+		Seed:                  o.seed,
+		Test:                  scores(res),
+		TrainSamplesPerSecond: hist.SamplesPerSecond(),
+		TestLoss:              res.Loss,
+		TestExamples:          res.Examples,
+		TrainExamples:         hist.TrainExamples / max(hist.Epochs(), 1),
+		TrainSeconds:          hist.TrainSeconds,
+		HistoryFile:           historyCSVFile,
+		ModelDir:              modelDir,
+		Config:                runConfig{Data: o.data, Spec: m.Spec(), Fit: cfg},
+	}
+}
+
+// summaryLine is the final JSON line of mtl train.
+type summaryLine struct {
+	MessageType string `json:"message_type"` // "summary"
+	summary
+	Dir string `json:"dir"` // the run folder
+}
+
+// reportRun prints the end of a training run on stdout: the test scores,
+// the training speed and the run folder, or the summary JSON line.
+func reportRun(e *env, dir string, sum summary, res *mtl.Result) error {
+	if e.json {
+		return e.emit(summaryLine{MessageType: "summary", summary: sum, Dir: dir})
+	}
+	if err := writeScores(e.stdout, res); err != nil {
+		return err
+	}
+	epochs := "epochs"
+	if sum.Epochs == 1 {
+		epochs = "epoch"
+	}
+	fmt.Fprintf(e.stdout, "Training: %.0f samples/s (%d examples x %d %s in %.1f s, evaluation excluded)\n",
+		sum.TrainSamplesPerSecond, sum.TrainExamples, sum.Epochs, epochs, sum.TrainSeconds)
+	_, err := fmt.Fprintf(e.stdout, "Run folder: %s\n", filepath.Clean(dir))
+	return err
+}
