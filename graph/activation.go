@@ -33,7 +33,7 @@ func (a Activation) Valid() bool {
 
 // Activate applies a to x element-wise.
 func (b *Builder) Activate(a Activation, x *gorgonia.Node) (y *gorgonia.Node, err error) {
-	defer recoverError(&err, "activation %q on %v", a, x.Shape())
+	defer recoverError(&err, "activation %q on %v", a, shapeOf(x))
 	switch a {
 	case Linear:
 		return x, nil

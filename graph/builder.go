@@ -44,7 +44,7 @@ func (b *Builder) Scalar(name string, v float64) (n *gorgonia.Node, err error) {
 // drawn by GlorotUniform and b (1, units) zero. Parameters are named
 // name+".w" and name+".b".
 func (b *Builder) Dense(name string, x *gorgonia.Node, units int) (y *gorgonia.Node, err error) {
-	defer recoverError(&err, "dense %q: input %v, %d units", name, x.Shape(), units)
+	defer recoverError(&err, "dense %q: input %v, %d units", name, shapeOf(x), units)
 	if x.Shape().Dims() != 2 {
 		return nil, errors.Errorf("graph: dense %q: input shape %v, want (batch, features)", name, x.Shape())
 	}
@@ -77,4 +77,21 @@ func recoverError(err *error, format string, args ...interface{}) {
 	if r := recover(); r != nil {
 		*err = errors.Errorf("graph: %s: gorgonia panicked: %v", fmt.Sprintf(format, args...), r)
 	}
+}
+
+// shapeOf returns n's shape for messages, or "nil" for a nil node, so that
+// describing a bad call cannot itself panic.
+func shapeOf(n *gorgonia.Node) interface{} {
+	if n == nil {
+		return "nil"
+	}
+	return n.Shape()
+}
+
+// nameOf returns n's name for messages, or "nil".
+func nameOf(n *gorgonia.Node) string {
+	if n == nil {
+		return "nil"
+	}
+	return n.Name()
 }

@@ -35,7 +35,7 @@ type GradMismatch struct {
 // are made in place); the values are restored afterwards. CheckGradients
 // adds gradient nodes to g.
 func CheckGradients(g *gorgonia.ExprGraph, cost *gorgonia.Node, wrt []*gorgonia.Node, cfg GradCheckConfig) (worst GradMismatch, err error) {
-	defer recoverError(&err, "gradient check of %v", cost.Name())
+	defer recoverError(&err, "gradient check of %v", nameOf(cost))
 	if !cost.IsScalar() {
 		return worst, errors.Errorf("graph: gradient check: cost %v has shape %v, want a scalar", cost.Name(), cost.Shape())
 	}
@@ -54,7 +54,7 @@ func CheckGradients(g *gorgonia.ExprGraph, cost *gorgonia.Node, wrt []*gorgonia.
 // checks a compiled program as it will be trained, with its own machine
 // options. Requirements are those of CheckGradients.
 func CompareGradients(vm gorgonia.VM, cost *gorgonia.Node, wrt []*gorgonia.Node, cfg GradCheckConfig) (worst GradMismatch, err error) {
-	defer recoverError(&err, "gradient check of %v", cost.Name())
+	defer recoverError(&err, "gradient check of %v", nameOf(cost))
 	if cfg.Step == 0 {
 		cfg.Step = 1e-6
 	}

@@ -207,3 +207,25 @@ func must(n *gorgonia.Node, err error) *gorgonia.Node {
 	}
 	return n
 }
+
+// TestNilNodesAreErrors: a nil node is a bad call, reported as an error,
+// never a panic.
+func TestNilNodesAreErrors(t *testing.T) {
+	b := NewBuilder(NewStore(tensor.Float64, 1))
+	x := must(b.Input("x", 2, 3))
+	for _, tc := range []struct {
+		name string
+		call func() error
+	}{
+		{"dense", func() error { _, err := b.Dense("d", nil, 3); return err }},
+		{"activation", func() error { _, err := b.Activate(ReLU, nil); return err }},
+		{"log-softmax", func() error { _, err := b.LogSoftmax(nil); return err }},
+		{"cross-entropy", func() error { _, err := b.CrossEntropy(x, nil, nil); return err }},
+		{"mse", func() error { _, err := b.MSE(nil, x, nil); return err }},
+		{"gradient check", func() error { _, err := CheckGradients(b.G, nil, nil, GradCheckConfig{}); return err }},
+	} {
+		if err := tc.call(); err == nil || !strings.Contains(err.Error(), "nil") {
+			t.Errorf("%s: error %v, want one mentioning the nil node", tc.name, err)
+		}
+	}
+}

@@ -8,7 +8,7 @@ import (
 // LogSoftmax returns log-probabilities over the last axis of logits
 // (batch, classes), computed by Gorgonia's fused, stable LogSoftMax.
 func (b *Builder) LogSoftmax(logits *gorgonia.Node) (y *gorgonia.Node, err error) {
-	defer recoverError(&err, "log-softmax on %v", logits.Shape())
+	defer recoverError(&err, "log-softmax on %v", shapeOf(logits))
 	if logits.Shape().Dims() != 2 {
 		return nil, errors.Errorf("graph: log-softmax: logits shape %v, want (batch, classes)", logits.Shape())
 	}
@@ -23,7 +23,7 @@ func (b *Builder) LogSoftmax(logits *gorgonia.Node) (y *gorgonia.Node, err error
 // shape (batch). With w_i = 1/n on n real rows and 0 on padding it is the
 // mean cross-entropy of the real rows.
 func (b *Builder) CrossEntropy(logp, target, weights *gorgonia.Node) (loss *gorgonia.Node, err error) {
-	defer recoverError(&err, "cross-entropy: log-probs %v, targets %v, weights %v", logp.Shape(), target.Shape(), weights.Shape())
+	defer recoverError(&err, "cross-entropy: log-probs %v, targets %v, weights %v", shapeOf(logp), shapeOf(target), shapeOf(weights))
 	if err := checkLossShapes("cross-entropy", logp, target, weights); err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func (b *Builder) CrossEntropy(logp, target, weights *gorgonia.Node) (loss *gorg
 // MSE returns Σ_i w_i · mean_j (pred_ij - target_ij)² for pred and target
 // of shape (batch, k) and per-example weights w of shape (batch).
 func (b *Builder) MSE(pred, target, weights *gorgonia.Node) (loss *gorgonia.Node, err error) {
-	defer recoverError(&err, "mse: predictions %v, targets %v, weights %v", pred.Shape(), target.Shape(), weights.Shape())
+	defer recoverError(&err, "mse: predictions %v, targets %v, weights %v", shapeOf(pred), shapeOf(target), shapeOf(weights))
 	if err := checkLossShapes("mse", pred, target, weights); err != nil {
 		return nil, err
 	}
