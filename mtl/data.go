@@ -23,9 +23,9 @@ func (m *Model) bind(d *datasets.Dataset, role string) (*boundData, error) {
 	if err := d.Validate(); err != nil {
 		return nil, errors.WithMessagef(err, "mtl: %s data", role)
 	}
-	if d.Width() != m.spec.width() {
+	if d.Width() != m.spec.Width() {
 		return nil, errors.Errorf("mtl: %s data %q: examples of shape %v (width %d), but the model's input is %v (width %d)",
-			role, d.Name, d.Shape, d.Width(), m.spec.Input, m.spec.width())
+			role, d.Name, d.Shape, d.Width(), m.spec.Input, m.spec.Width())
 	}
 	b := &boundData{name: d.Name, features: d.Features, n: d.Len(), labels: make([][]int, len(m.spec.Tasks))}
 	for i, t := range m.spec.Tasks {

@@ -72,7 +72,7 @@ func (m *Model) evaluate(ctx context.Context, data *boundData) (*Result, error) 
 			rows = append(rows, r)
 		}
 		// Row weights 1/N make each batch's loss its share of the mean.
-		prog.load(data.features, m.spec.width(), data.labels, rows, 1/float32(data.n))
+		prog.load(data.features, m.spec.Width(), data.labels, rows, 1/float32(data.n))
 		if err := prog.run(); err != nil {
 			return nil, errors.WithMessagef(err, "mtl: evaluating examples %d to %d", start, start+len(rows)-1)
 		}

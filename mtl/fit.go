@@ -26,7 +26,7 @@ type FitConfig struct {
 	// made from them); 0 means all.
 	Limit int `json:"limit,omitempty"`
 	// Seed seeds the per-epoch shuffle.
-	Seed uint64 `json:"seed"`
+	Seed int64 `json:"seed"`
 	// NoShuffle keeps the data order in every epoch.
 	NoShuffle bool `json:"no_shuffle,omitempty"`
 	// Optimizer selects and tunes the optimiser; zero is Adam at 1e-3.
@@ -185,7 +185,7 @@ func (m *Model) newTrainer(train *datasets.Dataset, cfg FitConfig) (*trainer, er
 	}
 	return &trainer{
 		m: m, cfg: cfg, data: data, prog: prog, opt: opt, order: order,
-		rng:   rand.New(rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15)),
+		rng:   rand.New(rand.NewPCG(uint64(cfg.Seed), 0x9e3779b97f4a7c15)),
 		steps: (data.n + cfg.BatchSize - 1) / cfg.BatchSize,
 	}, nil
 }
@@ -238,7 +238,7 @@ func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[stri
 // step trains on the given rows: forward, backward, and the update,
 // which is skipped when a loss is not finite.
 func (t *trainer) step(rows []int) error {
-	t.prog.load(t.data.features, t.m.spec.width(), t.data.labels, rows, 1/float32(len(rows)))
+	t.prog.load(t.data.features, t.m.spec.Width(), t.data.labels, rows, 1/float32(len(rows)))
 	if err := t.prog.run(); err != nil {
 		return err
 	}

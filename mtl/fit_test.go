@@ -47,7 +47,7 @@ func TestSeedModelLearnsMNIST(t *testing.T) {
 }
 
 func TestFitIsDeterministic(t *testing.T) {
-	fit := func(seed uint64) *History {
+	fit := func(seed int64) *History {
 		m := MustNew(syntheticSpec())
 		h, err := m.Fit(context.Background(), synthetic(300, 1), FitConfig{Epochs: 2, BatchSize: 16, ValidationSplit: 0.2, Seed: seed})
 		if err != nil {

@@ -27,7 +27,7 @@ func (p *Prediction) Classes() []int {
 // width, with finite values.
 func (m *Model) Predict(ctx context.Context, x [][]float32) (preds []Prediction, err error) {
 	defer recoverPanic(&err, "predict")
-	width := m.spec.width()
+	width := m.spec.Width()
 	if len(x) == 0 {
 		return nil, errors.New("mtl: predict: no input rows")
 	}

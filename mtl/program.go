@@ -45,7 +45,7 @@ func buildProgram(spec Spec, store *graph.Store, batch int, train bool) (p *prog
 	defer recoverPanic(&err, "building the graph for batch size %d", batch)
 	b := graph.NewBuilder(store)
 	p = &program{batch: batch, g: b.G}
-	if p.x, err = b.Input("x", batch, spec.width()); err != nil {
+	if p.x, err = b.Input("x", batch, spec.Width()); err != nil {
 		return nil, err
 	}
 	if p.rowW, err = b.Input("row_weights", batch); err != nil {

@@ -156,8 +156,8 @@ func (l Layer) validate() error {
 	return nil
 }
 
-// width is the number of input features per example.
-func (s Spec) width() int {
+// Width is the number of input values per example: the product of Input.
+func (s Spec) Width() int {
 	w := 1
 	for _, d := range s.Input {
 		w *= d

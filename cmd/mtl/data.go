@@ -33,15 +33,6 @@ func loadModel(dir string) (*mtl.Model, error) {
 	return mtl.Load(dir)
 }
 
-// inputWidth returns the number of values of one input example.
-func inputWidth(spec mtl.Spec) int {
-	w := 1
-	for _, d := range spec.Input {
-		w *= d
-	}
-	return w
-}
-
 // readImages reads the images of an IDX file of uint8 pixels, N examples
 // of width values each (for MNIST, [N 28 28]), scaled to [0, 1] as MNIST
 // is.

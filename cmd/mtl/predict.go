@@ -107,7 +107,7 @@ func (o *predictOptions) run(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	width := inputWidth(m.Spec())
+	width := m.Spec().Width()
 	var rows [][]float32
 	var labels []datasets.Labels
 	if o.images != "" {

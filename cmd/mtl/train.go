@@ -106,7 +106,7 @@ func (o *trainOptions) fitConfig(rec mtl.Recorder) mtl.FitConfig {
 		BatchSize:       o.batch,
 		ValidationSplit: o.valSplit,
 		Limit:           o.limit,
-		Seed:            uint64(o.seed),
+		Seed:            o.seed,
 		Optimizer:       optim.Config{Name: o.optimizer, LearningRate: o.lr},
 		Recorder:        rec,
 	}
