@@ -90,6 +90,19 @@ func (x *IDX) Len() int {
 	return x.Dims[0]
 }
 
+// Pixels returns the values of a uint8 IDX scaled to [0, 1] (value/255),
+// the scaling MNIST uses. Other element types are an error.
+func (x *IDX) Pixels() ([]float32, error) {
+	if x == nil || x.Type != IDXUint8 {
+		return nil, fmt.Errorf("datasets: pixels need a uint8 IDX")
+	}
+	out := make([]float32, len(x.Data))
+	for i, v := range x.Data {
+		out[i] = float32(v) / 255
+	}
+	return out, nil
+}
+
 // FormatError reports a malformed IDX file.
 type FormatError struct {
 	File   string // the name given to ReadIDX, or the path given to ReadIDXFile

@@ -449,3 +449,13 @@ func TestIDXLenNil(t *testing.T) {
 		t.Error("Len of a nil or empty IDX is not 0")
 	}
 }
+
+func TestPixels(t *testing.T) {
+	got, err := (&IDX{Type: IDXUint8, Dims: []int{3}, Data: []byte{0, 51, 255}}).Pixels()
+	if err != nil || len(got) != 3 || got[0] != 0 || got[1] != 0.2 || got[2] != 1 {
+		t.Errorf("Pixels() = %v, %v; want [0 0.2 1]", got, err)
+	}
+	if _, err := (&IDX{Type: IDXInt16, Dims: []int{1}, Data: []byte{0, 1}}).Pixels(); err == nil {
+		t.Error("Pixels() of an int16 IDX: no error")
+	}
+}

@@ -126,9 +126,9 @@ func MNISTFrom(dir string, split Split) (*Dataset, error) {
 		digit[i] = int(v)
 		parity[i] = int(v) % 2
 	}
-	features := make([]float32, len(img.Data))
-	for i, v := range img.Data {
-		features[i] = float32(v) / 255
+	features, err := img.Pixels()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", err, imgPath)
 	}
 	return &Dataset{
 		Name:     "mnist-" + split.String(),

@@ -13,11 +13,14 @@ type Prediction struct {
 	Probs [][]float32 `json:"probs"` // one row of Classes probabilities per input
 }
 
+// Class returns the most probable class of row i.
+func (p *Prediction) Class(i int) int { return argmax(p.Probs[i]) }
+
 // Classes returns the most probable class of every row.
 func (p *Prediction) Classes() []int {
 	out := make([]int, len(p.Probs))
-	for i, row := range p.Probs {
-		out[i] = argmax(row)
+	for i := range p.Probs {
+		out[i] = p.Class(i)
 	}
 	return out
 }

@@ -51,13 +51,13 @@ func readImages(path string, width int) ([][]float32, error) {
 	if x.Type != datasets.IDXUint8 || per != width {
 		return nil, fmt.Errorf("%s: want uint8 images of %d pixels each, such as [N 28 28]; the file holds %s %v", path, width, x.Type, x.Dims)
 	}
+	pixels, err := x.Pixels()
+	if err != nil {
+		return nil, err
+	}
 	rows := make([][]float32, x.Len())
 	for i := range rows {
-		row := make([]float32, width)
-		for j, v := range x.Data[i*width : (i+1)*width] {
-			row[j] = float32(v) / 255
-		}
-		rows[i] = row
+		rows[i] = pixels[i*width : (i+1)*width]
 	}
 	return rows, nil
 }

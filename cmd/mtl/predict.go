@@ -159,7 +159,7 @@ func (o *predictOptions) run(ctx context.Context, e *env) error {
 func predictionFor(i, k int, preds []mtl.Prediction, labels []datasets.Labels) predictionLine {
 	line := predictionLine{MessageType: "prediction", Index: i, Predictions: map[string]taskPrediction{}}
 	for _, p := range preds {
-		c := p.Classes()[k]
+		c := p.Class(k)
 		line.Predictions[p.Task] = taskPrediction{Class: c, Probability: p.Probs[k][c], Probs: p.Probs[k]}
 	}
 	for _, l := range labels {
