@@ -16,7 +16,8 @@ type Dataset struct {
 	Name     string
 	Shape    []int     // shape of one example, e.g. [1 28 28]
 	Features []float32 // Len()*Width() values, row-major, one example after another
-	Labels   []Labels  // one entry per task label set
+	Labels   []Labels  // one entry per classification task
+	Targets  []Targets // one entry per real-valued task
 }
 
 // Labels is the label set of one task.
@@ -24,6 +25,21 @@ type Labels struct {
 	Task    string
 	Classes int
 	Values  []int // one class index per example, in [0, Classes)
+}
+
+// Targets is the real-valued target set of one task (regression, boxes, ...).
+type Targets struct {
+	Task   string
+	Dim    int       // values per example, >= 1 (1 for a scalar target, 4 for a box)
+	Values []float32 // Len()*Dim values, example after example
+}
+
+// rowsWidth returns n*dim, or false when dim < 1 or the product overflows.
+func rowsWidth(n, dim int) (int, bool) {
+	if dim < 1 || n < 0 || n > math.MaxInt/dim {
+		return 0, false
+	}
+	return n * dim, true
 }
 
 // Len returns the number of examples, len(Features)/Width(), or 0 when
@@ -79,9 +95,11 @@ func (d *Dataset) name() string {
 // Validate checks that d is well formed and returns the first problem found:
 // no examples (the error wraps ErrEmpty), an empty Shape or one with a
 // dimension below 1, len(Features) not a multiple of Width, a NaN or
-// infinite feature, a task without a name or with a duplicate name, Classes
-// below 1, a label set whose length is not Len, or a label outside
-// [0, Classes). Errors name the dataset, the task and the example index.
+// infinite feature, a task without a name or with a name used before (task
+// names are unique across Labels and Targets together), Classes below 1, a
+// label set whose length is not Len, a label outside [0, Classes), Dim below
+// 1, a target set whose length is not Len*Dim, or a NaN or infinite target
+// value. Errors name the dataset, the task and the example index.
 func (d *Dataset) Validate() error {
 	if d == nil {
 		return &wrapError{msg: "datasets: nil dataset", err: ErrEmpty}
@@ -124,11 +142,33 @@ func (d *Dataset) Validate() error {
 			}
 		}
 	}
+	for i := range d.Targets {
+		tg := &d.Targets[i]
+		if tg.Task == "" {
+			return fmt.Errorf("datasets: %s: target set %d has no task name", d.name(), i)
+		}
+		if seen[tg.Task] {
+			return fmt.Errorf("datasets: %s: task %q: duplicate task name", d.name(), tg.Task)
+		}
+		seen[tg.Task] = true
+		if tg.Dim < 1 {
+			return fmt.Errorf("datasets: %s: task %q: target dimension %d, want >= 1", d.name(), tg.Task, tg.Dim)
+		}
+		if want, ok := rowsWidth(n, tg.Dim); !ok || len(tg.Values) != want {
+			return fmt.Errorf("datasets: %s: task %q: %d target values for %d examples of dimension %d", d.name(), tg.Task, len(tg.Values), n, tg.Dim)
+		}
+		for j, v := range tg.Values {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return fmt.Errorf("datasets: %s: task %q: example %d: target value %d is %v", d.name(), tg.Task, j/tg.Dim, j%tg.Dim, v)
+			}
+		}
+	}
 	return nil
 }
 
 // LabelsFor returns the label set of the named task, a pointer into
-// d.Labels. An unknown task is an error listing the tasks d has.
+// d.Labels. An unknown task is an error listing the tasks d has, labels and
+// targets; a task with real-valued targets is an error that says so.
 func (d *Dataset) LabelsFor(task string) (*Labels, error) {
 	if d == nil {
 		return nil, errors.New("datasets: nil dataset has no tasks")
@@ -138,27 +178,62 @@ func (d *Dataset) LabelsFor(task string) (*Labels, error) {
 			return &d.Labels[i], nil
 		}
 	}
-	tasks := make([]string, len(d.Labels))
-	for i, l := range d.Labels {
-		tasks[i] = fmt.Sprintf("%q", l.Task)
+	for _, tg := range d.Targets {
+		if tg.Task == task {
+			return nil, fmt.Errorf("datasets: %s: task %q has real-valued targets, not class labels (see TargetsFor)", d.name(), task)
+		}
+	}
+	return nil, d.noTask(task)
+}
+
+// TargetsFor returns the target set of the named task, a pointer into
+// d.Targets. An unknown task is an error listing the tasks d has, labels and
+// targets; a task with class labels is an error that says so.
+func (d *Dataset) TargetsFor(task string) (*Targets, error) {
+	if d == nil {
+		return nil, errors.New("datasets: nil dataset has no tasks")
+	}
+	for i := range d.Targets {
+		if d.Targets[i].Task == task {
+			return &d.Targets[i], nil
+		}
+	}
+	for _, l := range d.Labels {
+		if l.Task == task {
+			return nil, fmt.Errorf("datasets: %s: task %q has class labels, not real-valued targets (see LabelsFor)", d.name(), task)
+		}
+	}
+	return nil, d.noTask(task)
+}
+
+// noTask returns the error for a task d does not have, listing the tasks it
+// has: label sets first, then target sets, each in order.
+func (d *Dataset) noTask(task string) error {
+	tasks := make([]string, 0, len(d.Labels)+len(d.Targets))
+	for _, l := range d.Labels {
+		tasks = append(tasks, fmt.Sprintf("%q", l.Task))
+	}
+	for _, tg := range d.Targets {
+		tasks = append(tasks, fmt.Sprintf("%q", tg.Task))
 	}
 	have := "no tasks"
 	if len(tasks) > 0 {
 		have = "tasks: " + strings.Join(tasks, ", ")
 	}
-	return nil, fmt.Errorf("datasets: %s: no task %q (%s)", d.name(), task, have)
+	return fmt.Errorf("datasets: %s: no task %q (%s)", d.name(), task, have)
 }
 
 // Subset returns a new dataset holding copies of the examples at idx, in
 // that order; an index may repeat. An index outside [0, Len) is an error, as
-// is a label set whose length is not Len. An empty idx gives a dataset with
-// no examples. The result has d's name and shares no memory with d.
+// is a label set whose length is not Len or a target set whose length is not
+// Len*Dim. An empty idx gives a dataset with no examples. The result has d's
+// name and shares no memory with d.
 func (d *Dataset) Subset(idx []int) (*Dataset, error) {
 	if d == nil {
 		return nil, errors.New("datasets: subset of nil dataset")
 	}
 	n, w := d.Len(), d.Width()
-	if err := d.checkLabelLengths(n); err != nil {
+	if err := d.checkTaskLengths(n); err != nil {
 		return nil, err
 	}
 	for pos, i := range idx {
@@ -172,13 +247,17 @@ func (d *Dataset) Subset(idx []int) (*Dataset, error) {
 		for t := range d.Labels {
 			out.Labels[t].Values = append(out.Labels[t].Values, d.Labels[t].Values[i])
 		}
+		for t, tg := range d.Targets {
+			out.Targets[t].Values = append(out.Targets[t].Values, tg.Values[i*tg.Dim:(i+1)*tg.Dim]...)
+		}
 	}
 	return out, nil
 }
 
 // Head returns a copy of the first n examples, or of the whole dataset when
 // n <= 0 or n >= Len. It shares no memory with d. Head of a nil dataset is
-// nil; label sets shorter than n are copied as far as they go.
+// nil; label and target sets shorter than n examples are copied as far as
+// they go (a target set with Dim below 1 is copied whole).
 func (d *Dataset) Head(n int) *Dataset {
 	if d == nil {
 		return nil
@@ -189,12 +268,22 @@ func (d *Dataset) Head(n int) *Dataset {
 		for t, l := range d.Labels {
 			out.Labels[t].Values = append([]int(nil), l.Values...)
 		}
+		for t, tg := range d.Targets {
+			out.Targets[t].Values = append([]float32(nil), tg.Values...)
+		}
 		return out
 	}
 	out := d.emptyLike(d.Name, n)
 	out.Features = append(out.Features, d.Features[:n*d.Width()]...)
 	for t, l := range d.Labels {
 		out.Labels[t].Values = append(out.Labels[t].Values, l.Values[:min(n, len(l.Values))]...)
+	}
+	for t, tg := range d.Targets {
+		k, ok := rowsWidth(n, tg.Dim)
+		if !ok {
+			k = len(tg.Values)
+		}
+		out.Targets[t].Values = append(out.Targets[t].Values, tg.Values[:min(k, len(tg.Values))]...)
 	}
 	return out
 }
@@ -216,7 +305,7 @@ func (d *Dataset) SplitTail(fraction float64) (train, val *Dataset, err error) {
 		return nil, nil, fmt.Errorf("datasets: %s: validation fraction %v outside [0, 1)", d.name(), fraction)
 	}
 	n := d.Len()
-	if err := d.checkLabelLengths(n); err != nil {
+	if err := d.checkTaskLengths(n); err != nil {
 		return nil, nil, err
 	}
 	if fraction == 0 {
@@ -230,13 +319,16 @@ func (d *Dataset) SplitTail(fraction float64) (train, val *Dataset, err error) {
 }
 
 // rows copies examples [lo, hi); the caller has checked the bounds and the
-// label lengths.
+// label and target lengths.
 func (d *Dataset) rows(name string, lo, hi int) *Dataset {
 	w := d.Width()
 	out := d.emptyLike(name, hi-lo)
 	out.Features = append(out.Features, d.Features[lo*w:hi*w]...)
 	for t, l := range d.Labels {
 		out.Labels[t].Values = append(out.Labels[t].Values, l.Values[lo:hi]...)
+	}
+	for t, tg := range d.Targets {
+		out.Targets[t].Values = append(out.Targets[t].Values, tg.Values[lo*tg.Dim:hi*tg.Dim]...)
 	}
 	return out
 }
@@ -253,13 +345,33 @@ func (d *Dataset) emptyLike(name string, n int) *Dataset {
 	for t, l := range d.Labels {
 		out.Labels[t] = Labels{Task: l.Task, Classes: l.Classes, Values: make([]int, 0, n)}
 	}
+	if d.Targets != nil {
+		out.Targets = make([]Targets, len(d.Targets))
+	}
+	for t, tg := range d.Targets {
+		k, ok := rowsWidth(n, tg.Dim)
+		if !ok {
+			k = 0
+		}
+		out.Targets[t] = Targets{Task: tg.Task, Dim: tg.Dim, Values: make([]float32, 0, min(k, len(tg.Values)))}
+	}
 	return out
 }
 
-func (d *Dataset) checkLabelLengths(n int) error {
+// checkTaskLengths checks that every label set has n labels and every
+// target set n*Dim values.
+func (d *Dataset) checkTaskLengths(n int) error {
 	for _, l := range d.Labels {
 		if len(l.Values) != n {
 			return fmt.Errorf("datasets: %s: task %q: %d labels for %d examples", d.name(), l.Task, len(l.Values), n)
+		}
+	}
+	for _, tg := range d.Targets {
+		if tg.Dim < 1 {
+			return fmt.Errorf("datasets: %s: task %q: target dimension %d, want >= 1", d.name(), tg.Task, tg.Dim)
+		}
+		if want, ok := rowsWidth(n, tg.Dim); !ok || len(tg.Values) != want {
+			return fmt.Errorf("datasets: %s: task %q: %d target values for %d examples of dimension %d", d.name(), tg.Task, len(tg.Values), n, tg.Dim)
 		}
 	}
 	return nil

@@ -1,16 +1,24 @@
 // Package graph builds Gorgonia expression graphs for gomtl: parameters with
-// deterministic initial values, layers, activations and numerically stable
-// losses, plus a finite-difference gradient checker.
+// deterministic initial values, layers (dense, convolution, max-pooling,
+// dropout, batch normalisation, stop-gradient), activations and
+// numerically stable losses, plus a finite-difference gradient checker.
 //
 // Contracts:
 //
 //   - Determinism: every initial value comes from the seeded *rand.Rand held
 //     by a [Store]; nothing is seeded from the clock (Gorgonia's own
-//     initialisers are never used).
+//     initialisers are never used). Dropout masks are inputs filled by
+//     [FillDropoutMask] from the caller's math/rand/v2 generator.
 //   - Shapes: a batch is the first axis. Dense layers take (batch, in) and
 //     return (batch, out). Losses take per-example weights of shape (batch),
 //     so a padded partial batch contributes nothing through its padding rows
 //     and the loss is a weighted sum, not a mean over the fixed batch size.
+//     Images are (batch, channels, height, width). Batch normalisation
+//     takes the same row weights, so padding rows do not enter its
+//     statistics.
+//   - State: a [Store] holds trainable parameters and non-trainable state
+//     (batch-norm running statistics). Names lists both, for saving;
+//     TrainableNames lists what an optimiser may update.
 //   - Errors: every builder returns an error naming the layer and the shapes
 //     involved. Gorgonia panics raised while a graph is built are recovered
 //     and returned as errors. Panics raised while a tape machine runs happen
@@ -18,6 +26,9 @@
 //     mtl package validates every input before running a machine.
 //   - Cross-entropy is built on LogSoftMax, never Log(SoftMax(x)), which
 //     Gorgonia's graph optimiser rewrites.
+//   - A tape machine reuses an intermediate node's memory once its last
+//     reader has run, so values read after a run (batch-norm statistics,
+//     see [BatchNormStats]) must be on the machine's watchlist.
 //
 // This package and the graph-building parts of package mtl are the only
 // places that import Gorgonia.

@@ -11,13 +11,6 @@ import (
 // and Predict. Results do not depend on it.
 const evalBatch = 256
 
-// TaskResult is one task's loss and accuracy on a dataset.
-type TaskResult struct {
-	Task     string  `json:"task"`
-	Loss     float64 `json:"loss"`
-	Accuracy float64 `json:"accuracy"`
-}
-
 // A Result is a model's performance on a dataset.
 type Result struct {
 	Examples int          `json:"examples"`
@@ -40,11 +33,13 @@ func (r *Result) addTo(row map[string]float64, prefix string) {
 	row[prefix+"loss"] = r.Loss
 	for _, t := range r.Tasks {
 		row[prefix+t.Task+"_loss"] = t.Loss
-		row[prefix+t.Task+"_accuracy"] = t.Accuracy
+		for _, name := range t.Metrics() {
+			row[prefix+t.Task+"_"+name] = t.Metric(name)
+		}
 	}
 }
 
-// Evaluate returns the model's mean loss and accuracy per task on data.
+// Evaluate returns the model's mean loss and metrics per task on data.
 func (m *Model) Evaluate(ctx context.Context, data *datasets.Dataset) (res *Result, err error) {
 	defer recoverPanic(&err, "evaluate")
 	b, err := m.bind(data, "evaluation")
@@ -61,7 +56,8 @@ func (m *Model) evaluate(ctx context.Context, data *boundData) (*Result, error) 
 	}
 	tasks := m.spec.Tasks
 	res := &Result{Examples: data.n, Tasks: make([]TaskResult, len(tasks))}
-	hits := make([]int, len(tasks))
+	losses := make([]float64, len(tasks))
+	tallies := make([]tally, len(tasks))
 	rows := make([]int, 0, evalBatch)
 	for start := 0; start < data.n; start += evalBatch {
 		if err := ctx.Err(); err != nil {
@@ -72,19 +68,18 @@ func (m *Model) evaluate(ctx context.Context, data *boundData) (*Result, error) 
 			rows = append(rows, r)
 		}
 		// Row weights 1/N make each batch's loss its share of the mean.
-		prog.load(data.features, m.spec.Width(), data.labels, rows, 1/float32(data.n))
+		prog.load(data, m.spec.Width(), rows, 1/float32(data.n))
 		if err := prog.run(); err != nil {
 			return nil, errors.WithMessagef(err, "mtl: evaluating examples %d to %d", start, start+len(rows)-1)
 		}
 		for i := range tasks {
-			res.Tasks[i].Loss += prog.loss(i)
-			hits[i] += prog.correct(i, data.labels[i], rows)
+			losses[i] += prog.loss(i)
+			tallies[i].add(prog, i, data, rows)
 		}
 	}
 	for i, t := range tasks {
-		res.Tasks[i].Task = t.Name
-		res.Tasks[i].Accuracy = float64(hits[i]) / float64(data.n)
-		res.Loss += t.weight() * res.Tasks[i].Loss
+		res.Tasks[i] = result(t, losses[i], &tallies[i])
+		res.Loss += t.weight() * losses[i]
 	}
 	return res, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gomtl/gomtl/datasets"
+	"github.com/gomtl/gomtl/graph"
 	"github.com/gomtl/gomtl/mtl/optim"
 	"github.com/pkg/errors"
 )
@@ -59,6 +60,10 @@ func (c FitConfig) withDefaults() (FitConfig, error) {
 	}
 	return c, nil
 }
+
+// batchNormMomentum is the weight of each batch in the running statistics
+// of batch normalisation (PyTorch's default).
+const batchNormMomentum = 0.1
 
 // ErrNonFinite is returned (wrapped) when a loss becomes NaN or infinite.
 // The step that produced it is not applied, so the weights stay finite.
@@ -134,7 +139,10 @@ func splitData(data *datasets.Dataset, cfg FitConfig) (train, val *datasets.Data
 func (m *Model) historyKeys(withVal bool) []string {
 	keys := []string{"loss"}
 	for _, t := range m.spec.Tasks {
-		keys = append(keys, t.Name+"_loss", t.Name+"_accuracy")
+		keys = append(keys, t.Name+"_loss")
+		for _, name := range metricNames(t.Kind) {
+			keys = append(keys, t.Name+"_"+name)
+		}
 	}
 	if withVal {
 		for _, k := range append([]string(nil), keys...) {
@@ -153,7 +161,8 @@ type trainer struct {
 	data    *boundData
 	prog    *program
 	opt     optim.Optimizer
-	rng     *rand.Rand
+	rng     *rand.Rand // shuffling
+	dropRNG *rand.Rand // dropout masks
 	steps   int
 	elapsed time.Duration // this epoch's training time
 	order   []int
@@ -185,8 +194,9 @@ func (m *Model) newTrainer(train *datasets.Dataset, cfg FitConfig) (*trainer, er
 	}
 	return &trainer{
 		m: m, cfg: cfg, data: data, prog: prog, opt: opt, order: order,
-		rng:   rand.New(rand.NewPCG(uint64(cfg.Seed), 0x9e3779b97f4a7c15)),
-		steps: (data.n + cfg.BatchSize - 1) / cfg.BatchSize,
+		rng:     rand.New(rand.NewPCG(uint64(cfg.Seed), 0x9e3779b97f4a7c15)),
+		dropRNG: rand.New(rand.NewPCG(uint64(cfg.Seed), 0xd1b54a32d192ed03)),
+		steps:   (data.n + cfg.BatchSize - 1) / cfg.BatchSize,
 	}, nil
 }
 
@@ -201,7 +211,7 @@ func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[stri
 	t.cfg.Recorder.Record(Event{Kind: EpochStart, Epoch: epoch, Epochs: t.cfg.Epochs, Steps: t.steps})
 	var total float64
 	taskLoss := make([]float64, len(tasks))
-	hits := make([]int, len(tasks))
+	tallies := make([]tally, len(tasks))
 	seen := 0
 	for step := 1; step <= t.steps; step++ {
 		if err := ctx.Err(); err != nil {
@@ -221,7 +231,7 @@ func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[stri
 		total += t.prog.totalLoss() * n
 		for i := range tasks {
 			taskLoss[i] += t.prog.loss(i) * n
-			hits[i] += t.prog.correct(i, t.data.labels[i], rows)
+			tallies[i].add(t.prog, i, t.data, rows)
 		}
 		seen += len(rows)
 		t.cfg.Recorder.Record(Event{Kind: BatchEnd, Epoch: epoch, Epochs: t.cfg.Epochs, Step: step, Steps: t.steps,
@@ -230,7 +240,9 @@ func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[stri
 	row := map[string]float64{"loss": total / float64(seen)}
 	for i, task := range tasks {
 		row[task.Name+"_loss"] = taskLoss[i] / float64(seen)
-		row[task.Name+"_accuracy"] = float64(hits[i]) / float64(seen)
+		for _, name := range metricNames(task.Kind) {
+			row[task.Name+"_"+name] = tallies[i].metric(name)
+		}
 	}
 	return row, nil
 }
@@ -238,12 +250,22 @@ func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[stri
 // step trains on the given rows: forward, backward, and the update,
 // which is skipped when a loss is not finite.
 func (t *trainer) step(rows []int) error {
-	t.prog.load(t.data.features, t.m.spec.Width(), t.data.labels, rows, 1/float32(len(rows)))
+	t.prog.load(t.data, t.m.spec.Width(), rows, 1/float32(len(rows)))
+	for _, mask := range t.prog.net.masks {
+		if err := graph.FillDropoutMask(mask.node, mask.rate, t.dropRNG); err != nil {
+			return err
+		}
+	}
 	if err := t.prog.run(); err != nil {
 		return err
 	}
 	if err := t.checkFinite(); err != nil {
 		return err
+	}
+	for _, s := range t.prog.net.norms {
+		if err := s.Update(len(rows), batchNormMomentum); err != nil {
+			return err
+		}
 	}
 	if err := t.opt.Step(t.prog.paramData, t.prog.gradData); err != nil {
 		return errors.WithMessage(err, "update")

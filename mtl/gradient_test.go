@@ -103,7 +103,7 @@ func TestTaskWeightsAreInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.load(b.features, 6, b.labels, []int{0, 1, 2, 3}, 0.25)
+	p.load(b, 6, []int{0, 1, 2, 3}, 0.25)
 	for _, w := range [][]float64{{1, 1}, {0.25, 3}} {
 		if err := p.setTaskWeights(w); err != nil {
 			t.Fatal(err)

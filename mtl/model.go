@@ -13,6 +13,7 @@ type Model struct {
 	spec     Spec
 	params   *graph.Store
 	programs map[programKey]*program
+	layers   []LayerInfo // as built, for Summary
 }
 
 type programKey struct {
@@ -42,16 +43,19 @@ func newModel(spec Spec, dtype tensor.Dtype) (m *Model, err error) {
 	m = &Model{spec: spec.clone(), params: graph.NewStore(dtype, spec.Seed), programs: make(map[programKey]*program)}
 	// Building once creates every parameter, in a fixed order, so the
 	// initial weights do not depend on which batch size is compiled first.
-	if _, err := m.program(1, false); err != nil {
+	p, err := m.program(1, false)
+	if err != nil {
 		return nil, err
 	}
+	m.layers = p.net.layers
 	return m, nil
 }
 
 // Spec returns a copy of the model's spec.
 func (m *Model) Spec() Spec { return m.spec.clone() }
 
-// NumParams returns the number of trainable scalars.
+// NumParams returns the number of scalars the model stores: trainable
+// parameters and batch-normalisation statistics.
 func (m *Model) NumParams() int { return m.params.Size() }
 
 // Params returns the parameter names in their fixed order (the order the

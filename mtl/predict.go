@@ -7,10 +7,13 @@ import (
 	"github.com/pkg/errors"
 )
 
-// A Prediction holds one task's class probabilities for every input row.
+// A Prediction holds one task's outputs for every input row: class
+// probabilities for a classification task, predicted values for a
+// regression task.
 type Prediction struct {
-	Task  string      `json:"task"`
-	Probs [][]float32 `json:"probs"` // one row of Classes probabilities per input
+	Task   string      `json:"task"`
+	Probs  [][]float32 `json:"probs,omitempty"`  // classification: one row of Classes probabilities per input
+	Values [][]float32 `json:"values,omitempty"` // regression: one row of Outputs values per input
 }
 
 // Class returns the most probable class of row i.
@@ -25,8 +28,8 @@ func (p *Prediction) Classes() []int {
 	return out
 }
 
-// Predict returns, for each task in spec order, the class probabilities of
-// every row of x. Each row must hold one example of the model's input
+// Predict returns, for each task in spec order, the class probabilities
+// (or regression values) of every row of x. Each row must hold one example of the model's input
 // width, with finite values.
 func (m *Model) Predict(ctx context.Context, x [][]float32) (preds []Prediction, err error) {
 	defer recoverPanic(&err, "predict")
@@ -50,7 +53,12 @@ func (m *Model) Predict(ctx context.Context, x [][]float32) (preds []Prediction,
 	}
 	preds = make([]Prediction, len(m.spec.Tasks))
 	for t, task := range m.spec.Tasks {
-		preds[t] = Prediction{Task: task.Name, Probs: make([][]float32, len(x))}
+		preds[t] = Prediction{Task: task.Name}
+		if task.Kind == RegressKind {
+			preds[t].Values = make([][]float32, len(x))
+		} else {
+			preds[t].Probs = make([][]float32, len(x))
+		}
 	}
 	flat := make([]float32, 0, evalBatch*width)
 	rows := make([]int, 0, evalBatch)
@@ -63,18 +71,23 @@ func (m *Model) Predict(ctx context.Context, x [][]float32) (preds []Prediction,
 			flat = append(flat, x[i]...)
 			rows = append(rows, i-start)
 		}
-		prog.load(flat, width, nil, rows, 0)
+		prog.load(&boundData{features: flat}, width, rows, 0)
 		if err := prog.run(); err != nil {
 			return nil, errors.WithMessagef(err, "mtl: predicting rows %d to %d", start, start+len(rows)-1)
 		}
 		for t, task := range m.spec.Tasks {
-			logp := prog.logp[t].Value().Data().([]float32)
+			out := prog.outs[t].Value().Data().([]float32)
+			k := task.width()
 			for i := range rows {
-				probs := make([]float32, task.Classes)
-				for c := range probs {
-					probs[c] = float32(math.Exp(float64(logp[i*task.Classes+c])))
+				row := append([]float32(nil), out[i*k:(i+1)*k]...)
+				if task.Kind == RegressKind {
+					preds[t].Values[start+i] = row
+					continue
 				}
-				preds[t].Probs[start+i] = probs
+				for c := range row {
+					row[c] = float32(math.Exp(float64(row[c])))
+				}
+				preds[t].Probs[start+i] = row
 			}
 		}
 	}

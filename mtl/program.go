@@ -16,17 +16,18 @@ type program struct {
 	batch int
 	g     *gorgonia.ExprGraph
 	vm    gorgonia.VM
+	net   *network
 
 	x       *gorgonia.Node   // (batch, width)
-	targets []*gorgonia.Node // per task (batch, classes), one-hot
+	targets []*gorgonia.Node // per task (batch, k): one-hot classes or regression targets
 	rowW    *gorgonia.Node   // (batch): 1/n on the n real rows, 0 on padding
 	taskW   []*gorgonia.Node // per task scalar loss weight
-	logp    []*gorgonia.Node // per task (batch, classes) log-probabilities
+	outs    []*gorgonia.Node // per task (batch, k): log-probabilities or regression values
 	losses  []*gorgonia.Node // per task scalar
 	total   *gorgonia.Node   // Σ taskW_t · losses_t
 
-	// params are the parameter nodes in Store order; set on training
-	// programs, whose graph also holds their gradients.
+	// params are the trainable parameter nodes in Store order; set on
+	// training programs, whose graph also holds their gradients.
 	params []*gorgonia.Node
 	// paramData and gradData are the backing arrays handed to the
 	// optimiser; gradData is refreshed after every run.
@@ -51,43 +52,16 @@ func buildProgram(spec Spec, store *graph.Store, batch int, train bool) (p *prog
 	if p.rowW, err = b.Input("row_weights", batch); err != nil {
 		return nil, err
 	}
-	logits, err := buildNetwork(b, spec, p.x)
-	if err != nil {
+	if p.net, err = buildNetwork(b, spec, p.x, p.rowW, train); err != nil {
 		return nil, err
 	}
 	for i, t := range spec.Tasks {
-		target, err := b.Input(t.Name+".target", batch, t.Classes)
-		if err != nil {
-			return nil, err
-		}
-		logp, err := b.LogSoftmax(logits[i])
-		if err != nil {
+		if err := p.addLoss(b, t, p.net.outputs[i]); err != nil {
 			return nil, errors.WithMessagef(err, "mtl: task %q", t.Name)
 		}
-		loss, err := b.CrossEntropy(logp, target, p.rowW)
-		if err != nil {
-			return nil, errors.WithMessagef(err, "mtl: task %q", t.Name)
-		}
-		w, err := b.Scalar(t.Name+".weight", t.weight())
-		if err != nil {
-			return nil, err
-		}
-		weighted, err := gorgonia.Mul(w, loss)
-		if err != nil {
-			return nil, errors.Wrapf(err, "mtl: task %q: weighted loss", t.Name)
-		}
-		if p.total == nil {
-			p.total = weighted
-		} else if p.total, err = gorgonia.Add(p.total, weighted); err != nil {
-			return nil, errors.Wrapf(err, "mtl: task %q: total loss", t.Name)
-		}
-		p.targets = append(p.targets, target)
-		p.logp = append(p.logp, logp)
-		p.losses = append(p.losses, loss)
-		p.taskW = append(p.taskW, w)
 	}
 	if train {
-		for _, name := range store.Names() {
+		for _, name := range store.TrainableNames() {
 			n := p.g.ByName(name)
 			if len(n) != 1 {
 				return nil, errors.Errorf("mtl: parameter %q appears %d times in the graph", name, len(n))
@@ -114,38 +88,52 @@ func buildProgram(spec Spec, store *graph.Store, batch int, train bool) (p *prog
 	// log-probabilities are, by the cross-entropy). Watched nodes are
 	// copied into their own storage as they are computed.
 	watch := []interface{}{p.total}
-	for i := range p.logp {
-		watch = append(watch, p.logp[i], p.losses[i])
+	for i := range p.outs {
+		watch = append(watch, p.outs[i], p.losses[i])
+	}
+	for _, s := range p.net.norms {
+		for _, n := range s.Nodes() {
+			watch = append(watch, n)
+		}
 	}
 	p.vm = gorgonia.NewTapeMachine(p.g, gorgonia.TraceExec(), gorgonia.WithWatchlist(watch...))
 	return p, nil
 }
 
-// load fills the input tensors with the examples rows of data: features,
-// one-hot targets, and row weights rowWeight on real rows and 0 on the
-// padding rows after them. labels[t] holds task t's classes for the whole
-// dataset.
-func (p *program) load(features []float32, width int, labels [][]int, rows []int, rowWeight float32) {
-	for i, r := range rows {
-		copy(p.xData[i*width:(i+1)*width], features[r*width:(r+1)*width])
+// addLoss adds task t's target input, its loss on the network output out
+// and its weighted share of the total.
+func (p *program) addLoss(b *graph.Builder, t Task, out *gorgonia.Node) error {
+	target, err := b.Input(t.Name+".target", p.batch, t.width())
+	if err != nil {
+		return err
 	}
-	clear(p.xData[len(rows)*width:])
-	for t, data := range p.targetData {
-		clear(data)
-		if labels == nil || labels[t] == nil {
-			continue
-		}
-		classes := len(data) / p.batch
-		for i, r := range rows {
-			data[i*classes+labels[t][r]] = 1
-		}
+	var loss *gorgonia.Node
+	if t.Kind == RegressKind {
+		loss, err = b.MSE(out, target, p.rowW)
+	} else if out, err = b.LogSoftmax(out); err == nil {
+		loss, err = b.CrossEntropy(out, target, p.rowW)
 	}
-	for i := range p.rowWData {
-		p.rowWData[i] = 0
-		if i < len(rows) {
-			p.rowWData[i] = rowWeight
-		}
+	if err != nil {
+		return err
 	}
+	w, err := b.Scalar(t.Name+".weight", t.weight())
+	if err != nil {
+		return err
+	}
+	weighted, err := gorgonia.Mul(w, loss)
+	if err != nil {
+		return errors.Wrap(err, "weighted loss")
+	}
+	if p.total == nil {
+		p.total = weighted
+	} else if p.total, err = gorgonia.Add(p.total, weighted); err != nil {
+		return errors.Wrap(err, "total loss")
+	}
+	p.targets = append(p.targets, target)
+	p.outs = append(p.outs, out)
+	p.losses = append(p.losses, loss)
+	p.taskW = append(p.taskW, w)
+	return nil
 }
 
 // run executes the graph once. With train set it also collects the
@@ -181,24 +169,14 @@ func scalar(n *gorgonia.Node) float64 {
 	return math.NaN()
 }
 
-// correct counts the first n rows of task t whose most probable class is
-// the label.
-func (p *program) correct(t int, labels []int, rows []int) int {
-	logp := p.logp[t].Value().Data().([]float32)
-	classes := len(logp) / p.batch
-	hits := 0
-	for i, r := range rows {
-		if argmax(logp[i*classes:(i+1)*classes]) == labels[r] {
-			hits++
-		}
-	}
-	return hits
-}
-
 // setTaskWeights writes the per-task loss weights into the graph inputs.
 func (p *program) setTaskWeights(w []float64) error {
 	for i, n := range p.taskW {
-		if err := gorgonia.Let(n, float32(w[i])); err != nil {
+		var v interface{} = w[i]
+		if n.Dtype() == tensor.Float32 {
+			v = float32(w[i])
+		}
+		if err := gorgonia.Let(n, v); err != nil {
 			return errors.Wrapf(err, "mtl: setting the loss weight of %q", n.Name())
 		}
 	}

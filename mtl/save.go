@@ -20,7 +20,7 @@ import (
 // and a damaged or mismatched file is refused.
 const (
 	ModelFormat   = "gomtl-model"
-	ModelVersion  = 1
+	ModelVersion  = 2
 	manifestName  = "model.json"
 	weightsName   = "weights.bin"
 	weightsFormat = "float32-le"

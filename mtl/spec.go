@@ -1,20 +1,24 @@
 package mtl
 
 import (
-	"math"
-	"regexp"
-
 	"github.com/gomtl/gomtl/graph"
 	"github.com/pkg/errors"
 )
 
 // Spec declares a multi-task model. It is plain data: it is saved as JSON
-// with every model and run.
+// with every model and run, and a JSON file holding one declares a model
+// for the CLI (ReadSpecFile).
 type Spec struct {
-	// Input is the shape of one example; its product is the width of the
-	// input matrix (Dense layers see examples flattened).
+	// Input is the shape of one example: [width] for vectors, [channels,
+	// height, width] (or [height, width]) for images. Dense layers see
+	// examples flattened; conv and pooling layers see images.
 	Input []int `json:"input"`
-	// Shared are the layers of the trunk every task reads, in order.
+	// Arch selects how the tasks share the network; its zero value is
+	// hard sharing (one trunk, a head per task).
+	Arch Arch `json:"arch,omitzero"`
+	// Shared are the layers the architecture shares: the trunk of hard
+	// sharing, the layers of each task's tower in cross-stitch, the
+	// layers of each expert in MMoE, CGC and PLE.
 	Shared []Layer `json:"shared"`
 	// Tasks are the outputs, each with its own head and loss.
 	Tasks []Task `json:"tasks"`
@@ -34,74 +38,9 @@ const (
 	LeakyReLU = graph.LeakyReLU
 )
 
-// Layer kinds.
-const (
-	DenseKind = "dense"
-)
-
-// A Layer is one step of a trunk or head.
-type Layer struct {
-	Kind       string     `json:"kind"`
-	Units      int        `json:"units,omitempty"`
-	Activation Activation `json:"activation,omitempty"`
-}
-
-// Dense returns a fully connected layer with the given width and
-// activation.
-func Dense(units int, act Activation) Layer {
-	return Layer{Kind: DenseKind, Units: units, Activation: act}
-}
-
-// Task kinds.
-const (
-	ClassifyKind = "classify" // softmax over Classes, cross-entropy loss, accuracy
-)
-
-// A Task is one output of the model.
-type Task struct {
-	// Name keys the task's labels in a dataset and its metrics in a
-	// History ("digit" gives "digit_loss", "val_digit_accuracy", ...).
-	Name string `json:"name"`
-	// Kind is the head and loss; only ClassifyKind for now.
-	Kind string `json:"kind"`
-	// Classes is the number of classes of a classification task.
-	Classes int `json:"classes"`
-	// Weight multiplies the task's loss in the total; 0 means 1.
-	Weight float64 `json:"weight,omitempty"`
-	// Head are hidden layers of the task's own tower, between the trunk
-	// and the task's output layer. Empty: the output layer reads the trunk.
-	Head []Layer `json:"head,omitempty"`
-}
-
-// Classify returns a softmax classification task over classes classes with
-// loss weight 1.
-func Classify(name string, classes int) Task {
-	return Task{Name: name, Kind: ClassifyKind, Classes: classes, Weight: 1}
-}
-
-// WithWeight returns t with its loss weight set to w.
-func (t Task) WithWeight(w float64) Task {
-	t.Weight = w
-	return t
-}
-
-// WithHead returns t with hidden layers of its own before its output.
-func (t Task) WithHead(layers ...Layer) Task {
-	t.Head = append([]Layer(nil), layers...)
-	return t
-}
-
-// weight returns the task's effective loss weight.
-func (t Task) weight() float64 {
-	if t.Weight == 0 {
-		return 1
-	}
-	return t.Weight
-}
-
-var taskName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
-
-// Validate reports the first problem with s, naming the task or layer.
+// Validate reports the first problem with s, naming the field, task or
+// layer. Shape problems a layer meets (a kernel larger than its input,
+// say) are found by New, which builds the network.
 func (s Spec) Validate() error {
 	if len(s.Input) == 0 {
 		return errors.New("mtl: spec: input shape is empty")
@@ -110,6 +49,12 @@ func (s Spec) Validate() error {
 		if d < 1 {
 			return errors.Errorf("mtl: spec: input shape %v: dimension %d is %d", s.Input, i, d)
 		}
+	}
+	if len(s.Input) > 3 {
+		return errors.Errorf("mtl: spec: input shape %v: want [width], [height width] or [channels height width]", s.Input)
+	}
+	if err := s.Arch.validate(); err != nil {
+		return errors.WithMessage(err, "mtl: spec: arch")
 	}
 	for i, l := range s.Shared {
 		if err := l.validate(); err != nil {
@@ -121,37 +66,16 @@ func (s Spec) Validate() error {
 	}
 	seen := make(map[string]bool, len(s.Tasks))
 	for i, t := range s.Tasks {
-		switch {
-		case !taskName.MatchString(t.Name):
-			return errors.Errorf("mtl: spec: task %d: name %q must start with a letter and hold only letters, digits, _ and -", i, t.Name)
-		case seen[t.Name]:
+		if err := t.validate(i); err != nil {
+			return errors.WithMessage(err, "mtl: spec")
+		}
+		if seen[t.Name] {
 			return errors.Errorf("mtl: spec: task %q appears twice", t.Name)
-		case t.Kind != ClassifyKind:
-			return errors.Errorf("mtl: spec: task %q: unknown kind %q (want %q)", t.Name, t.Kind, ClassifyKind)
-		case t.Classes < 2:
-			return errors.Errorf("mtl: spec: task %q: %d classes, want at least 2", t.Name, t.Classes)
-		case t.Weight < 0 || math.IsNaN(t.Weight) || math.IsInf(t.Weight, 0):
-			return errors.Errorf("mtl: spec: task %q: loss weight %v, want a finite value >= 0", t.Name, t.Weight)
 		}
 		seen[t.Name] = true
-		for j, l := range t.Head {
-			if err := l.validate(); err != nil {
-				return errors.WithMessagef(err, "mtl: spec: task %q: head layer %d", t.Name, j)
-			}
-		}
 	}
-	return nil
-}
-
-func (l Layer) validate() error {
-	if l.Kind != DenseKind {
-		return errors.Errorf("unknown layer kind %q (want %q)", l.Kind, DenseKind)
-	}
-	if l.Units < 1 {
-		return errors.Errorf("dense layer with %d units", l.Units)
-	}
-	if !l.Activation.Valid() {
-		return errors.Errorf("unknown activation %q", l.Activation)
+	if _, err := s.taskOrder(); err != nil {
+		return errors.WithMessage(err, "mtl: spec")
 	}
 	return nil
 }
@@ -165,15 +89,79 @@ func (s Spec) Width() int {
 	return w
 }
 
+// task returns the index of the named task, or -1.
+func (s Spec) task(name string) int {
+	for i, t := range s.Tasks {
+		if t.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// taskOrder returns the task indices in an order where every cascade's
+// upstream task comes before the tasks that read it, keeping spec order
+// otherwise. An unknown upstream task or a cycle is an error.
+func (s Spec) taskOrder() ([]int, error) {
+	order := make([]int, 0, len(s.Tasks))
+	state := make([]int, len(s.Tasks)) // 0 new, 1 visiting, 2 done
+	var visit func(i int, path []string) error
+	visit = func(i int, path []string) error {
+		switch state[i] {
+		case 1:
+			return errors.Errorf("task %q: cascade cycle %v", s.Tasks[i].Name, append(path, s.Tasks[i].Name))
+		case 2:
+			return nil
+		}
+		state[i] = 1
+		if c := s.Tasks[i].Cascade; c != nil {
+			up := s.task(c.From)
+			if up < 0 {
+				return errors.Errorf("task %q: cascade from unknown task %q", s.Tasks[i].Name, c.From)
+			}
+			if err := visit(up, append(path, s.Tasks[i].Name)); err != nil {
+				return err
+			}
+		}
+		state[i] = 2
+		order = append(order, i)
+		return nil
+	}
+	for i := range s.Tasks {
+		if err := visit(i, nil); err != nil {
+			return nil, err
+		}
+	}
+	return order, nil
+}
+
+// SplitAt returns s with the shared layers after the k-th moved into
+// every task's head (before the head's own layers), so that layers 0 to
+// k-1 stay shared and the rest become per-task copies: the question of
+// where to branch as one number. k = len(Shared) changes nothing; k = 0
+// gives every task its own network.
+func (s Spec) SplitAt(k int) (Spec, error) {
+	if k < 0 || k > len(s.Shared) {
+		return s, errors.Errorf("mtl: split at layer %d: the trunk has %d layers (want 0 to %d)", k, len(s.Shared), len(s.Shared))
+	}
+	c := s.clone()
+	moved := c.Shared[k:]
+	c.Shared = c.Shared[:k:k]
+	for i := range c.Tasks {
+		c.Tasks[i].Head = append(cloneLayers(moved), c.Tasks[i].Head...)
+	}
+	return c, nil
+}
+
 // clone returns a deep copy of s, so callers cannot mutate a model's spec.
 func (s Spec) clone() Spec {
 	c := s
 	c.Input = append([]int(nil), s.Input...)
-	c.Shared = append([]Layer(nil), s.Shared...)
+	c.Arch = s.Arch.clone()
+	c.Shared = cloneLayers(s.Shared)
 	c.Tasks = make([]Task, len(s.Tasks))
 	for i, t := range s.Tasks {
-		t.Head = append([]Layer(nil), t.Head...)
-		c.Tasks[i] = t
+		c.Tasks[i] = t.clone()
 	}
 	return c
 }

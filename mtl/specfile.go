@@ -1,0 +1,61 @@
+package mtl
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+
+	"github.com/pkg/errors"
+)
+
+// ReadSpecFile reads a Spec from a JSON file and validates it. Unknown
+// fields are errors (a misspelt field would otherwise be silently
+// ignored); errors name the file, the field and, where the decoder gives
+// an offset, the line.
+func ReadSpecFile(path string) (Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Spec{}, errors.Wrap(err, "mtl: spec file")
+	}
+	s, err := ParseSpec(data)
+	if err != nil {
+		return Spec{}, errors.WithMessagef(err, "mtl: spec file %s", path)
+	}
+	return s, nil
+}
+
+// ParseSpec decodes and validates a JSON spec; see ReadSpecFile.
+func ParseSpec(data []byte) (Spec, error) {
+	var s Spec
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return Spec{}, jsonError(data, err)
+	}
+	if dec.More() {
+		return Spec{}, errors.Errorf("line %d: more than one JSON value", lineAt(data, dec.InputOffset()))
+	}
+	if err := s.Validate(); err != nil {
+		return Spec{}, err
+	}
+	return s, nil
+}
+
+// jsonError rewrites a decoding error with the line it happened on.
+func jsonError(data []byte, err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return errors.Errorf("line %d: %v", lineAt(data, syntax.Offset), syntax)
+	case errors.As(err, &typ):
+		return errors.Errorf("line %d: field %q: %s where %v is wanted", lineAt(data, typ.Offset), typ.Field, typ.Value, typ.Type)
+	}
+	return errors.Wrap(err, "decoding")
+}
+
+// lineAt returns the 1-based line of byte offset off in data.
+func lineAt(data []byte, off int64) int {
+	off = min(max(off, 0), int64(len(data)))
+	return bytes.Count(data[:off], []byte("\n")) + 1
+}

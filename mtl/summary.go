@@ -1,0 +1,56 @@
+package mtl
+
+import (
+	"fmt"
+	"html"
+	"strings"
+	"text/tabwriter"
+)
+
+// A Summary describes a model layer by layer, as Keras's model.summary()
+// does, adding which tasks' losses train each layer.
+type Summary struct {
+	Arch   string      `json:"arch"`
+	Input  []int       `json:"input"`
+	Layers []LayerInfo `json:"layers"`
+	Params int         `json:"params"` // scalars stored, batch-norm statistics included
+}
+
+// Summary returns the model's layers in build order with their output
+// shapes (per example), parameter counts and the tasks sharing them.
+func (m *Model) Summary() *Summary {
+	s := &Summary{Arch: m.spec.Arch.kind(), Input: append([]int(nil), m.spec.Input...), Params: m.params.Size()}
+	for _, l := range m.layers {
+		l.Output = append([]int(nil), l.Output...)
+		l.Tasks = append([]string(nil), l.Tasks...)
+		s.Layers = append(s.Layers, l)
+	}
+	return s
+}
+
+// String renders the summary as a text table.
+func (s *Summary) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Architecture: %s, input %v\n", s.Arch, s.Input)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "layer\tkind\toutput\tparams\ttasks")
+	for _, l := range s.Layers {
+		fmt.Fprintf(tw, "%s\t%s\t%v\t%d\t%s\n", l.Name, l.Kind, l.Output, l.Params, strings.Join(l.Tasks, ","))
+	}
+	tw.Flush()
+	fmt.Fprintf(&b, "Total params: %d\n", s.Params)
+	return b.String()
+}
+
+// HTML renders the summary as an HTML table (notebooks display it).
+func (s *Summary) HTML() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "<p>Architecture: <b>%s</b>, input %v, %d parameters</p>\n<table>\n<tr><th>layer</th><th>kind</th><th>output</th><th>params</th><th>tasks</th></tr>\n",
+		html.EscapeString(s.Arch), s.Input, s.Params)
+	for _, l := range s.Layers {
+		fmt.Fprintf(&b, "<tr><td>%s</td><td>%s</td><td>%v</td><td>%d</td><td>%s</td></tr>\n",
+			html.EscapeString(l.Name), html.EscapeString(l.Kind), l.Output, l.Params, html.EscapeString(strings.Join(l.Tasks, ", ")))
+	}
+	b.WriteString("</table>\n")
+	return b.String()
+}

@@ -1,0 +1,156 @@
+package mtl
+
+import (
+	"math"
+	"regexp"
+
+	"github.com/pkg/errors"
+)
+
+// Task kinds.
+const (
+	ClassifyKind = "classify" // softmax over Classes, cross-entropy loss; metric accuracy
+	RegressKind  = "regress"  // linear output of Outputs values, mean squared error; metrics mae, rmse
+)
+
+// A Task is one output of the model.
+type Task struct {
+	// Name keys the task's labels (or targets) in a dataset and its
+	// metrics in a History ("digit" gives "digit_loss",
+	// "val_digit_accuracy", ...).
+	Name string `json:"name"`
+	// Kind is the head and loss: ClassifyKind or RegressKind.
+	Kind string `json:"kind"`
+	// Classes is the number of classes of a classification task.
+	Classes int `json:"classes,omitempty"`
+	// Outputs is the number of values a regression task predicts.
+	Outputs int `json:"outputs,omitempty"`
+	// Weight multiplies the task's loss in the total; 0 means 1.
+	Weight float64 `json:"weight,omitempty"`
+	// Head are hidden layers of the task's own tower, between the shared
+	// part and the task's output layer. Empty: the output layer reads the
+	// shared part directly.
+	Head []Layer `json:"head,omitempty"`
+	// Cascade, when set, makes this task read another task's output
+	// beside the shared representation (the serial architecture).
+	Cascade *Cascade `json:"cascade,omitempty"`
+}
+
+// Cascade outputs a downstream task can read.
+const (
+	ProbsOutput  = "probs"  // the upstream's class probabilities, or its regression values
+	HiddenOutput = "hidden" // the output of the upstream's last head layer
+)
+
+// A Cascade links a task to the upstream task whose output its head reads,
+// concatenated to the shared representation. Tasks are built in
+// dependency order; a cycle or an unknown task is an error at New.
+//
+// By default gradients flow through the upstream output, so the
+// downstream loss also trains the upstream head (end-to-end training of
+// the cascade); StopGradient reads it as a constant instead.
+type Cascade struct {
+	From         string `json:"from"`
+	Output       string `json:"output,omitempty"` // ProbsOutput (default) or HiddenOutput
+	StopGradient bool   `json:"stop_gradient,omitempty"`
+}
+
+// Classify returns a softmax classification task over classes classes with
+// loss weight 1.
+func Classify(name string, classes int) Task {
+	return Task{Name: name, Kind: ClassifyKind, Classes: classes, Weight: 1}
+}
+
+// Regress returns a regression task predicting outputs real values with a
+// linear output layer, mean squared error loss and loss weight 1.
+func Regress(name string, outputs int) Task {
+	return Task{Name: name, Kind: RegressKind, Outputs: outputs, Weight: 1}
+}
+
+// WithWeight returns t with its loss weight set to w.
+func (t Task) WithWeight(w float64) Task {
+	t.Weight = w
+	return t
+}
+
+// WithHead returns t with hidden layers of its own before its output.
+func (t Task) WithHead(layers ...Layer) Task {
+	t.Head = cloneLayers(layers)
+	return t
+}
+
+// After returns t reading the probabilities (or regression values) of
+// task from, with gradients flowing through them.
+func (t Task) After(from string) Task {
+	t.Cascade = &Cascade{From: from, Output: ProbsOutput}
+	return t
+}
+
+// weight returns the task's effective loss weight.
+func (t Task) weight() float64 {
+	if t.Weight == 0 {
+		return 1
+	}
+	return t.Weight
+}
+
+// width is the number of output values of the task.
+func (t Task) width() int {
+	if t.Kind == RegressKind {
+		return t.Outputs
+	}
+	return t.Classes
+}
+
+var taskName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
+
+// validate checks the task on its own; i is its position for messages.
+func (t Task) validate(i int) error {
+	if !taskName.MatchString(t.Name) {
+		return errors.Errorf("task %d: name %q must start with a letter and hold only letters, digits, _ and -", i, t.Name)
+	}
+	switch t.Kind {
+	case ClassifyKind:
+		if t.Classes < 2 {
+			return errors.Errorf("task %q: %d classes, want at least 2", t.Name, t.Classes)
+		}
+		if t.Outputs != 0 {
+			return errors.Errorf("task %q: a classification task has classes, not outputs (%d)", t.Name, t.Outputs)
+		}
+	case RegressKind:
+		if t.Outputs < 1 {
+			return errors.Errorf("task %q: %d outputs, want at least 1", t.Name, t.Outputs)
+		}
+		if t.Classes != 0 {
+			return errors.Errorf("task %q: a regression task has outputs, not classes (%d)", t.Name, t.Classes)
+		}
+	default:
+		return errors.Errorf("task %q: unknown kind %q (want %q or %q)", t.Name, t.Kind, ClassifyKind, RegressKind)
+	}
+	if t.Weight < 0 || math.IsNaN(t.Weight) || math.IsInf(t.Weight, 0) {
+		return errors.Errorf("task %q: loss weight %v, want a finite value >= 0", t.Name, t.Weight)
+	}
+	for j, l := range t.Head {
+		if err := l.validate(); err != nil {
+			return errors.WithMessagef(err, "task %q: head layer %d", t.Name, j)
+		}
+	}
+	if c := t.Cascade; c != nil {
+		switch {
+		case c.From == t.Name:
+			return errors.Errorf("task %q: cascade from itself", t.Name)
+		case c.Output != "" && c.Output != ProbsOutput && c.Output != HiddenOutput:
+			return errors.Errorf("task %q: cascade output %q, want %q or %q", t.Name, c.Output, ProbsOutput, HiddenOutput)
+		}
+	}
+	return nil
+}
+
+func (t Task) clone() Task {
+	t.Head = cloneLayers(t.Head)
+	if t.Cascade != nil {
+		c := *t.Cascade
+		t.Cascade = &c
+	}
+	return t
+}
