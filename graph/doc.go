@@ -25,7 +25,12 @@
 //     on Gorgonia's own goroutine and cannot be recovered by callers, so the
 //     mtl package validates every input before running a machine.
 //   - Cross-entropy is built on LogSoftMax, never Log(SoftMax(x)), which
-//     Gorgonia's graph optimiser rewrites.
+//     Gorgonia's graph optimiser rewrites. Probabilities are
+//     exp(LogSoftMax(x)), never gorgonia.SoftMax: in v0.9.18 SoftMax and
+//     LogSoftMax hash alike, so a graph holding both on one node merges
+//     them and a loss silently reads probabilities as log-probabilities.
+//   - gorgonia.InverseSqrt has a wrong gradient in v0.9.18 (−g/(2y³)
+//     instead of −g·y³/2); batch normalisation divides by Sqrt instead.
 //   - A tape machine reuses an intermediate node's memory once its last
 //     reader has run, so values read after a run (batch-norm statistics,
 //     see [BatchNormStats]) must be on the machine's watchlist.

@@ -135,7 +135,7 @@ func ExampleTask_After() {
 	})
 	fmt.Print(m.Summary())
 	// Output:
-	// Architecture: hard, input [784]
+	// Architecture: hard+cascade, input [784]
 	// layer       kind    output  params  tasks
 	// shared.0    dense   [32]    25120   digit,parity
 	// digit.out   output  [10]    330     digit,parity

@@ -127,5 +127,5 @@ func cloneLayers(ls []Layer) []Layer {
 	if ls == nil {
 		return nil
 	}
-	return append([]Layer(nil), ls...)
+	return append(make([]Layer, 0, len(ls)), ls...)
 }

@@ -89,6 +89,17 @@ func (s Spec) Width() int {
 	return w
 }
 
+// archName names the architecture, with "+cascade" when a task reads
+// another task's output.
+func (s Spec) archName() string {
+	for _, t := range s.Tasks {
+		if t.Cascade != nil {
+			return s.Arch.kind() + "+cascade"
+		}
+	}
+	return s.Arch.kind()
+}
+
 // task returns the index of the named task, or -1.
 func (s Spec) task(name string) int {
 	for i, t := range s.Tasks {

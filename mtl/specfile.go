@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"strings"
 
 	"github.com/pkg/errors"
 )
@@ -19,7 +20,7 @@ func ReadSpecFile(path string) (Spec, error) {
 	}
 	s, err := ParseSpec(data)
 	if err != nil {
-		return Spec{}, errors.WithMessagef(err, "mtl: spec file %s", path)
+		return Spec{}, errors.Errorf("mtl: spec file %s: %s", path, strings.TrimPrefix(err.Error(), "mtl: "))
 	}
 	return s, nil
 }
@@ -30,7 +31,7 @@ func ParseSpec(data []byte) (Spec, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
-		return Spec{}, jsonError(data, err)
+		return Spec{}, jsonError(data, err, dec.InputOffset())
 	}
 	if dec.More() {
 		return Spec{}, errors.Errorf("line %d: more than one JSON value", lineAt(data, dec.InputOffset()))
@@ -41,8 +42,10 @@ func ParseSpec(data []byte) (Spec, error) {
 	return s, nil
 }
 
-// jsonError rewrites a decoding error with the line it happened on.
-func jsonError(data []byte, err error) error {
+// jsonError rewrites a decoding error with the line it happened on; off
+// is where the decoder stopped, for errors that carry no offset (an
+// unknown field).
+func jsonError(data []byte, err error, off int64) error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -51,7 +54,7 @@ func jsonError(data []byte, err error) error {
 	case errors.As(err, &typ):
 		return errors.Errorf("line %d: field %q: %s where %v is wanted", lineAt(data, typ.Offset), typ.Field, typ.Value, typ.Type)
 	}
-	return errors.Wrap(err, "decoding")
+	return errors.Errorf("line %d: %v", lineAt(data, off), strings.TrimPrefix(err.Error(), "json: "))
 }
 
 // lineAt returns the 1-based line of byte offset off in data.

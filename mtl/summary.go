@@ -10,7 +10,8 @@ import (
 // A Summary describes a model layer by layer, as Keras's model.summary()
 // does, adding which tasks' losses train each layer.
 type Summary struct {
-	Arch   string      `json:"arch"`
+	Arch string `json:"arch"` // the architecture kind, with "+cascade" when a task reads another
+
 	Input  []int       `json:"input"`
 	Layers []LayerInfo `json:"layers"`
 	Params int         `json:"params"` // scalars stored, batch-norm statistics included
@@ -19,7 +20,7 @@ type Summary struct {
 // Summary returns the model's layers in build order with their output
 // shapes (per example), parameter counts and the tasks sharing them.
 func (m *Model) Summary() *Summary {
-	s := &Summary{Arch: m.spec.Arch.kind(), Input: append([]int(nil), m.spec.Input...), Params: m.params.Size()}
+	s := &Summary{Arch: m.spec.archName(), Input: append([]int(nil), m.spec.Input...), Params: m.params.Size()}
 	for _, l := range m.layers {
 		l.Output = append([]int(nil), l.Output...)
 		l.Tasks = append([]string(nil), l.Tasks...)

@@ -21,7 +21,7 @@ type command struct {
 
 // commands lists mtl's commands in usage order.
 func commands() []command {
-	return []command{trainCommand(), evalCommand(), predictCommand()}
+	return []command{trainCommand(), evalCommand(), predictCommand(), summaryCommand()}
 }
 
 // lookup returns the command called name.

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -10,15 +12,6 @@ import (
 	"github.com/gomtl/gomtl/datasets"
 	"github.com/gomtl/gomtl/mtl"
 )
-
-// loadMNIST reads a split of MNIST from dir, or from the GoMNIST module's
-// copy when dir is empty.
-func loadMNIST(dir string, split datasets.Split) (*datasets.Dataset, error) {
-	if dir == "" {
-		return datasets.MNIST(split)
-	}
-	return datasets.MNISTFrom(dir, split)
-}
 
 // loadModel loads the model saved in dir, which is either a model folder
 // or a run folder holding one in model/.
@@ -35,8 +28,8 @@ func loadModel(dir string) (*mtl.Model, error) {
 
 // readImages reads the images of an IDX file of uint8 pixels, N examples
 // of width values each (for MNIST, [N 28 28]), scaled to [0, 1] as MNIST
-// is.
-func readImages(path string, width int) ([][]float32, error) {
+// is, then mapped by pixel unless it is nil (MultiMNIST normalises).
+func readImages(path string, width int, pixel func(float32) float32) ([][]float32, error) {
 	x, err := datasets.ReadIDXFile(path)
 	if err != nil {
 		return nil, err
@@ -55,9 +48,120 @@ func readImages(path string, width int) ([][]float32, error) {
 	if err != nil {
 		return nil, err
 	}
+	if pixel != nil {
+		for i, p := range pixels {
+			pixels[i] = pixel(p)
+		}
+	}
 	rows := make([][]float32, x.Len())
 	for i := range rows {
 		rows[i] = pixels[i*width : (i+1)*width]
 	}
 	return rows, nil
+}
+
+// dataOptions are the flags that choose and make the dataset.
+type dataOptions struct {
+	dataset     string
+	data        string
+	correlation float64
+	seed        int64 // eval and predict: --seed of the mmoe-synth data
+	fromRun     bool  // eval and predict: the defaults are the run's
+}
+
+// register adds --dataset, --data and --correlation to fs, and for eval
+// and predict (fromRun: the defaults are the run's) --seed.
+func (o *dataOptions) register(fs *flag.FlagSet, fromRun bool) {
+	o.fromRun = fromRun
+	if fromRun {
+		fs.StringVar(&o.dataset, "dataset", "", "the dataset `NAME`: "+datasetNames()+" (default: the run's, else mnist)")
+		fs.Float64Var(&o.correlation, "correlation", 0, "mmoe-synth: the tasks' correlation `P`, in [-1, 1] (default: the run's, else 0.5)")
+		fs.Int64Var(&o.seed, "seed", 0, "mmoe-synth: the seed `N` of the data (default: the run's, else 1)")
+	} else {
+		fs.StringVar(&o.dataset, "dataset", mnistName, "the dataset `NAME`: "+datasetNames())
+		fs.Float64Var(&o.correlation, "correlation", defaultCorrelation, "mmoe-synth: the tasks' correlation `P`, in [-1, 1]; --seed seeds the data")
+	}
+	fs.StringVar(&o.data, "data", "", "mnist, multimnist: read MNIST from `DIR`, a folder with the four MNIST files (default: the GoMNIST module's copy)")
+}
+
+// choose returns the dataset of --dataset and checks that the data flags
+// given (set) apply to it; the errors are usage errors of cmd.
+func (o *dataOptions) choose(cmd string, set map[string]bool) (*dataset, error) {
+	d, ok := lookupDataset(o.dataset)
+	switch {
+	case !ok:
+		return nil, usageErrorf(cmd, "--dataset %q, want %s", o.dataset, datasetNames())
+	case set["data"] && d.name == mmoeSynthName:
+		return nil, usageErrorf(cmd, "--data is for mnist and multimnist; %s is generated", d.name)
+	case set["correlation"] && d.name != mmoeSynthName:
+		return nil, usageErrorf(cmd, "--correlation is for mmoe-synth, not %s", d.name)
+	case o.fromRun && set["seed"] && d.name != mmoeSynthName:
+		return nil, usageErrorf(cmd, "--seed is for mmoe-synth data, not %s", d.name)
+	case !(o.correlation >= -1 && o.correlation <= 1):
+		return nil, usageErrorf(cmd, "--correlation %v, want a value in [-1, 1]", o.correlation)
+	case o.seed < 0:
+		return nil, usageErrorf(cmd, "--seed %d, want at least 0", o.seed)
+	}
+	return d, nil
+}
+
+// forRun resolves the dataset of eval and predict: the flags given (set),
+// else what the run folder dir recorded in its summary.json, else mnist
+// and the defaults.
+func (o *dataOptions) forRun(cmd, dir string, set map[string]bool) (*dataset, dataSource, error) {
+	rec, err := readRecorded(dir)
+	if err != nil {
+		return nil, dataSource{}, err
+	}
+	src := dataSource{dir: o.data, correlation: defaultCorrelation, seed: 1}
+	if !set["dataset"] {
+		o.dataset = mnistName
+		if rec != nil {
+			o.dataset = rec.Dataset
+		}
+	}
+	if rec != nil && rec.Dataset == o.dataset && rec.Config.MMoESynth != nil {
+		src.correlation, src.seed = rec.Config.MMoESynth.Correlation, rec.Config.MMoESynth.Seed
+	}
+	if !set["correlation"] {
+		o.correlation = src.correlation
+	}
+	d, err := o.choose(cmd, set)
+	if err != nil {
+		return nil, dataSource{}, err
+	}
+	src.correlation = o.correlation
+	if set["seed"] {
+		src.seed = uint64(o.seed)
+	}
+	return d, src, nil
+}
+
+// recorded is what eval and predict read back from a run's summary.json.
+type recorded struct {
+	Dataset string `json:"dataset"`
+	Config  struct {
+		MMoESynth *synthConfig `json:"mmoe_synth"`
+	} `json:"config"`
+}
+
+// readRecorded reads the summary.json of the run folder dir, or returns
+// nil when dir has none (a model folder).
+func readRecorded(dir string) (*recorded, error) {
+	path := filepath.Join(dir, summaryFile)
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the run's %s: %w", summaryFile, err)
+	}
+	var rec recorded
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if _, ok := lookupDataset(rec.Dataset); !ok {
+		return nil, fmt.Errorf("%s: unknown dataset %q (want %s)", path, rec.Dataset, datasetNames())
+	}
+	return &rec, nil
 }

@@ -3,29 +3,40 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 
 	"github.com/gomtl/gomtl/datasets"
+	"github.com/gomtl/gomtl/mtl"
 )
 
 // evalOptions are the flags of mtl eval.
 type evalOptions struct {
-	model string
-	data  string
+	model     string
+	testLimit int
+	data      dataOptions
+	set       map[string]bool // the flags given on the command line
 }
 
 func evalCommand() command {
 	return command{
 		name:     "eval",
-		synopsis: "--model DIR [flags]",
-		summary:  "evaluate a saved model on the MNIST test set",
-		doc: `Load a model saved by "mtl train" and print its loss and accuracy per task
-on the 10,000 MNIST test images.
+		synopsis: "--model DIR [--dataset NAME] [flags]",
+		summary:  "evaluate a saved model on the test set",
+		doc: `Load a model saved by "mtl train" and print its loss and metrics per task
+on the test set: accuracy for classification, mae and rmse for
+regression. The dataset is the one the run folder's summary.json records
+(mmoe-synth with its correlation and seed), or mnist for a bare model
+folder; --dataset and the other data flags override it.
 `,
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
 			o := &evalOptions{}
 			fs.StringVar(&o.model, "model", "", "the saved model: a run `DIR` of mtl train, or its model/ folder (required)")
-			fs.StringVar(&o.data, "data", "", "read MNIST from `DIR`, a folder with the four MNIST files (default: the GoMNIST module's copy)")
-			return func(ctx context.Context) error { return o.run(ctx, e) }
+			o.data.register(fs, true)
+			fs.IntVar(&o.testLimit, "test-limit", 0, "evaluate on the first `N` test examples only (0: all)")
+			return func(ctx context.Context) error {
+				o.set = setFlags(fs)
+				return o.run(ctx, e)
+			}
 		},
 	}
 }
@@ -35,30 +46,53 @@ type evalLine struct {
 	MessageType  string               `json:"message_type"` // "summary"
 	Dataset      string               `json:"dataset"`
 	Model        string               `json:"model"`
+	Arch         string               `json:"arch"`
 	TestExamples int                  `json:"test_examples"`
 	TestLoss     float64              `json:"test_loss"`
 	Test         map[string]taskScore `json:"test"`
 }
 
 func (o *evalOptions) run(ctx context.Context, e *env) error {
-	if o.model == "" {
+	switch {
+	case o.model == "":
 		return usageErrorf("eval", "--model DIR is required")
+	case o.testLimit < 0:
+		return usageErrorf("eval", "--test-limit %d, want 0 (all) or more", o.testLimit)
+	}
+	d, src, err := o.data.forRun("eval", o.model, o.set)
+	if err != nil {
+		return err
 	}
 	m, err := loadModel(o.model)
 	if err != nil {
 		return err
 	}
-	test, err := loadMNIST(o.data, datasets.Test)
+	if err := checkModel(m, o.model, d); err != nil {
+		return err
+	}
+	test, err := d.load(src, datasets.Test)
 	if err != nil {
 		return err
+	}
+	if o.testLimit > 0 {
+		test = test.Head(o.testLimit)
 	}
 	res, err := m.Evaluate(ctx, test)
 	if err != nil {
 		return err
 	}
 	if e.json {
-		return e.emit(evalLine{MessageType: "summary", Dataset: "mnist", Model: o.model,
+		return e.emit(evalLine{MessageType: "summary", Dataset: d.name, Model: o.model, Arch: archOf(m.Spec()),
 			TestExamples: res.Examples, TestLoss: res.Loss, Test: scores(res)})
 	}
 	return writeScores(e.stdout, res)
+}
+
+// checkModel reports a model, loaded from dir, whose tasks or input are
+// not those of d, before d is loaded.
+func checkModel(m *mtl.Model, dir string, d *dataset) error {
+	if err := d.checkSpec(m.Spec()); err != nil {
+		return fmt.Errorf("model %s does not fit the data (choose another with --dataset): %w", dir, err)
+	}
+	return nil
 }

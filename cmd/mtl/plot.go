@@ -15,37 +15,73 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 )
 
-// The size of curves.png: two panels side by side.
+// The size of curves.png: one panel per row of curvesPanels, side by
+// side, each curvesPanelWidth wide.
 const (
-	curvesWidth  = 12 * vg.Inch
-	curvesHeight = 4.5 * vg.Inch
+	curvesPanelWidth = 6 * vg.Inch
+	curvesHeight     = 4.5 * vg.Inch
 )
 
-// curvesPNG draws the learning curves of hist as a PNG: loss on the left,
-// accuracy on the right, one colour per task, training solid and
-// validation dashed.
-func curvesPNG(hist *mtl.History, tasks []string) ([]byte, error) {
-	loss := newCurvesPlot("Loss", "cross-entropy loss", hist.Epochs())
-	acc := newCurvesPlot("Accuracy", "accuracy", hist.Epochs())
-	acc.Legend.Top = false
-	for i, task := range tasks {
-		for _, c := range []struct {
-			p      *plot.Plot
-			metric string
-		}{{loss, "_loss"}, {acc, "_accuracy"}} {
-			if err := addCurve(c.p, hist, task+c.metric, task+" train", i, false); err != nil {
+// A curvesPanel is one plot of curves.png: the History key suffix it
+// draws for every task that has it, its title and its y axis label.
+type curvesPanel struct {
+	suffix, title, ylabel string
+	legendTop             bool // the curves fall (loss, error), so the legend goes on top
+}
+
+// curvesPanels returns the panels for tasks: the loss, then each metric
+// the tasks have (accuracy for classification, mae for regression).
+func curvesPanels(tasks []mtl.Task) []curvesPanel {
+	classify, regress := false, false
+	for _, t := range tasks {
+		if t.Kind == mtl.RegressKind {
+			regress = true
+		} else {
+			classify = true
+		}
+	}
+	loss := curvesPanel{suffix: "_loss", title: "Loss", ylabel: "loss", legendTop: true}
+	switch {
+	case classify && !regress:
+		loss.ylabel = "cross-entropy loss"
+	case regress && !classify:
+		loss.ylabel = "mean squared error"
+	}
+	panels := []curvesPanel{loss}
+	if classify {
+		panels = append(panels, curvesPanel{suffix: "_accuracy", title: "Accuracy", ylabel: "accuracy"})
+	}
+	if regress {
+		panels = append(panels, curvesPanel{suffix: "_mae", title: "Mean absolute error", ylabel: "MAE", legendTop: true})
+	}
+	return panels
+}
+
+// curvesPNG draws the learning curves of hist as a PNG: the loss on the
+// left, then accuracy and mean absolute error, one colour per task,
+// training solid and validation dashed.
+func curvesPNG(hist *mtl.History, tasks []mtl.Task) ([]byte, error) {
+	panels := curvesPanels(tasks)
+	plots := make([]*plot.Plot, len(panels))
+	for j, c := range panels {
+		p := newCurvesPlot(c.title, c.ylabel, hist.Epochs())
+		p.Legend.Top = c.legendTop
+		for i, task := range tasks {
+			if err := addCurve(p, hist, task.Name+c.suffix, task.Name+" train", i, false); err != nil {
 				return nil, err
 			}
-			if err := addCurve(c.p, hist, "val_"+task+c.metric, task+" validation", i, true); err != nil {
+			if err := addCurve(p, hist, "val_"+task.Name+c.suffix, task.Name+" validation", i, true); err != nil {
 				return nil, err
 			}
 		}
+		plots[j] = p
 	}
-	img := vgimg.New(curvesWidth, curvesHeight)
+	img := vgimg.New(vg.Length(len(panels))*curvesPanelWidth, curvesHeight)
 	dc := draw.New(img)
-	tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Inch / 4, PadTop: vg.Inch / 8, PadBottom: vg.Inch / 8, PadLeft: vg.Inch / 8, PadRight: vg.Inch / 8}
-	loss.Draw(tiles.At(dc, 0, 0))
-	acc.Draw(tiles.At(dc, 1, 0))
+	tiles := draw.Tiles{Rows: 1, Cols: len(panels), PadX: vg.Inch / 4, PadTop: vg.Inch / 8, PadBottom: vg.Inch / 8, PadLeft: vg.Inch / 8, PadRight: vg.Inch / 8}
+	for j, p := range plots {
+		p.Draw(tiles.At(dc, j, 0))
+	}
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("drawing %s: %w", curvesFile, err)

@@ -53,8 +53,7 @@ func help(args []string, stdout, stderr io.Writer) int {
 
 // writeUsage prints mtl's usage.
 func writeUsage(w io.Writer) {
-	fmt.Fprint(w, `mtl trains, evaluates and runs gomtl multi-task models on MNIST
-(tasks "digit", 10 classes, and "parity", 2 classes).
+	fmt.Fprint(w, `mtl trains, evaluates, runs and describes gomtl multi-task models.
 
 Usage:
   mtl <command> [flags]
@@ -66,6 +65,8 @@ Commands:
 	}
 	fmt.Fprint(w, `  help     show this text, or "mtl help <command>" a command's flags
 
+Datasets (--dataset):
+`+datasetsHelp()+`
 Results go to stdout, progress to stderr; --json prints JSON lines on
 stdout instead. Run 'mtl <command> -h' for the flags of a command.
 `)
@@ -76,7 +77,7 @@ stdout instead. Run 'mtl <command> -h' for the flags of a command.
 const exitCodesText = `
 Exit codes:
   0    success
-  1    error (unreadable data, missing or damaged model, failed write)
-  2    usage error (unknown command, unknown flag, bad flag value)
+  1    error (unreadable data or spec file, missing or damaged model, failed write)
+  2    usage error (unknown command, unknown flag, bad flag value or combination)
   130  interrupted by SIGINT or SIGTERM
 `

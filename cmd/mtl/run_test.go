@@ -43,6 +43,41 @@ func TestUsageErrors(t *testing.T) {
 		{"index and first", []string{"predict", "--model", "m", "--index", "1", "--first", "2"}, "exclude each other"},
 		{"zero first", []string{"predict", "--model", "m", "--first", "0"}, "--first 0"},
 		{"images and data", []string{"predict", "--model", "m", "--images", "f", "--data", "d"}, "exclude each other"},
+
+		// Datasets, trunks and architectures.
+		{"unknown dataset", []string{"train", "--dataset", "cifar"}, `--dataset "cifar", want mnist, multimnist or mmoe-synth`},
+		{"unknown arch", []string{"train", "--arch", "star"}, `--arch "star", want hard, cross-stitch, mmoe, cgc, ple or cascade`},
+		{"unknown trunk", []string{"train", "--trunk", "resnet"}, `--trunk "resnet", want lenet, mlp or mmoe-synth`},
+		{"spec and arch", []string{"train", "--spec", "f.json", "--arch", "mmoe"}, "--spec declares the whole model: it excludes --arch"},
+		{"spec and trunk", []string{"train", "--spec", "f.json", "--trunk", "mlp"}, "it excludes --trunk"},
+		{"spec and hidden", []string{"train", "--spec", "f.json", "--hidden", "8"}, "it excludes --hidden"},
+		{"spec and experts", []string{"train", "--spec", "f.json", "--experts", "2"}, "it excludes --experts"},
+		{"spec and split", []string{"train", "--spec", "f.json", "--split", "0"}, "it excludes --split"},
+		{"hidden with lenet", []string{"train", "--trunk", "lenet", "--hidden", "8"}, "--hidden sets the width of the mlp trunk; the lenet trunk"},
+		{"hidden on multimnist", []string{"train", "--dataset", "multimnist", "--hidden", "8"}, "the lenet trunk has fixed layers"},
+		{"experts with hard", []string{"train", "--experts", "2"}, "--experts is for --arch mmoe, cgc and ple, not hard"},
+		{"experts with cascade", []string{"train", "--arch", "cascade", "--experts", "2"}, "not cascade"},
+		{"negative experts", []string{"train", "--arch", "mmoe", "--experts", "-1"}, "--experts -1"},
+		{"split past the trunk", []string{"train", "--split", "2"}, "--split 2 is out of range: want 0 to 1, the number of layers of the mlp trunk"},
+		{"split past lenet", []string{"train", "--dataset", "multimnist", "--split", "7"}, "want 0 to 6"},
+		{"negative split", []string{"train", "--split", "-1"}, "--split -1 is out of range"},
+		{"lenet on vectors", []string{"train", "--dataset", "mmoe-synth", "--trunk", "lenet"}, "--trunk lenet takes examples of shape [1 28 28], but dataset mmoe-synth has [100]"},
+		{"correlation on mnist", []string{"train", "--correlation", "0.3"}, "--correlation is for mmoe-synth, not mnist"},
+		{"correlation above 1", []string{"train", "--dataset", "mmoe-synth", "--correlation", "1.5"}, "--correlation 1.5, want a value in [-1, 1]"},
+		{"data for mmoe-synth", []string{"train", "--dataset", "mmoe-synth", "--data", "d"}, "--data is for mnist and multimnist"},
+		{"negative test limit", []string{"train", "--test-limit", "-1"}, "--test-limit -1"},
+		{"eval unknown dataset", []string{"eval", "--model", "m", "--dataset", "cifar"}, `--dataset "cifar"`},
+		{"eval negative test limit", []string{"eval", "--model", "m", "--test-limit", "-1"}, "--test-limit -1"},
+		{"eval negative seed", []string{"eval", "--model", "m", "--dataset", "mmoe-synth", "--seed", "-1"}, "--seed -1"},
+		{"eval seed on mnist", []string{"eval", "--model", "m", "--seed", "2"}, "--seed is for mmoe-synth data, not mnist"},
+		{"predict correlation on mnist", []string{"predict", "--model", "m", "--correlation", "0.2"}, "--correlation is for mmoe-synth, not mnist"},
+		{"summary model and arch", []string{"summary", "--model", "m", "--arch", "mmoe"}, "--model names a saved model: it excludes --arch"},
+		{"summary model and spec", []string{"summary", "--model", "m", "--spec", "f.json"}, "it excludes --spec"},
+		{"summary model and dataset", []string{"summary", "--model", "m", "--dataset", "mnist"}, "it excludes --dataset"},
+		{"summary spec and split", []string{"summary", "--spec", "f.json", "--split", "1"}, "--spec declares the whole model: it excludes --split"},
+		{"summary unknown arch", []string{"summary", "--arch", "moe"}, `--arch "moe"`},
+		{"summary split", []string{"summary", "--dataset", "mmoe-synth", "--split", "3"}, "want 0 to 1, the number of layers of the mmoe-synth trunk"},
+		{"summary flag of train", []string{"summary", "--epochs", "3"}, "flag provided but not defined: -epochs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,6 +127,9 @@ func TestHelp(t *testing.T) {
 		{"train -h", []string{"train", "-h"}, "-optimizer"},
 		{"eval --help", []string{"eval", "--help"}, "-model"},
 		{"predict -h", []string{"predict", "-h"}, "-images"},
+		{"help summary", []string{"help", "summary"}, "-spec"},
+		{"train lists the datasets", []string{"train", "-h"}, "mmoe-synth  synthetic regression"},
+		{"help lists summary", []string{"help"}, "summary  print a model"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -121,7 +121,7 @@ func writeRun(d *runDir, m *mtl.Model, hist *mtl.History) error {
 	if err := d.writeFile(historyCSVFile, csv.Bytes()); err != nil {
 		return err
 	}
-	png, err := curvesPNG(hist, taskNames(m.Spec()))
+	png, err := curvesPNG(hist, m.Spec().Tasks)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ type summary struct {
 	Test                  map[string]taskScore `json:"test"`
 	TrainSamplesPerSecond float64              `json:"train_samples_per_second"`
 
+	Arch          string    `json:"arch"`      // an --arch value, "<kind>+cascade" from a spec file
 	TestLoss      float64   `json:"test_loss"` // the weighted total of the task losses
 	TestExamples  int       `json:"test_examples"`
 	TrainExamples int       `json:"train_examples"` // per epoch, validation excluded
@@ -25,28 +26,50 @@ type summary struct {
 	Config        runConfig `json:"config"`
 }
 
-// runConfig records everything that determines a run's results.
+// runConfig records everything that determines a run's results; eval and
+// predict read the dataset's back from it.
 type runConfig struct {
-	Data string        `json:"data,omitempty"` // --data; empty for the GoMNIST module's copy
-	Spec mtl.Spec      `json:"spec"`
-	Fit  mtl.FitConfig `json:"fit"`
+	Data      string        `json:"data,omitempty"`       // --data; empty for the GoMNIST module's copy
+	MMoESynth *synthConfig  `json:"mmoe_synth,omitempty"` // how mmoe-synth was generated
+	Trunk     string        `json:"trunk,omitempty"`      // the trunk's name; empty with --spec
+	SpecFile  string        `json:"spec_file,omitempty"`  // --spec
+	TestLimit int           `json:"test_limit,omitempty"` // --test-limit
+	Spec      mtl.Spec      `json:"spec"`
+	Fit       mtl.FitConfig `json:"fit"`
 }
 
-func newSummary(o *trainOptions, m *mtl.Model, cfg mtl.FitConfig, hist *mtl.History, res *mtl.Result) summary {
+// synthConfig is how a run generated mmoe-synth: --correlation and --seed.
+type synthConfig struct {
+	Correlation float64 `json:"correlation"`
+	Seed        uint64  `json:"seed"`
+}
+
+func newSummary(o *trainOptions, d *dataset, src dataSource, m *mtl.Model, cfg mtl.FitConfig, hist *mtl.History, res *mtl.Result) summary {
 	cfg.Recorder = nil
+	spec := m.Spec()
+	rc := runConfig{Data: src.dir, TestLimit: o.testLimit, Spec: spec, Fit: cfg}
+	if d.name == mmoeSynthName {
+		rc.MMoESynth = &synthConfig{Correlation: src.correlation, Seed: src.seed}
+	}
+	if o.set["spec"] {
+		rc.SpecFile = o.model.spec
+	} else {
+		rc.Trunk = o.model.trunkFor(d)
+	}
 	return summary{
-		Dataset:               "mnist",
+		Dataset:               d.name,
 		Epochs:                hist.Epochs(),
 		Seed:                  o.seed,
 		Test:                  scores(res),
 		TrainSamplesPerSecond: hist.SamplesPerSecond(),
+		Arch:                  archOf(spec),
 		TestLoss:              res.Loss,
 		TestExamples:          res.Examples,
 		TrainExamples:         hist.TrainExamples / max(hist.Epochs(), 1),
 		TrainSeconds:          hist.TrainSeconds,
 		HistoryFile:           historyCSVFile,
 		ModelDir:              modelDir,
-		Config:                runConfig{Data: o.data, Spec: m.Spec(), Fit: cfg},
+		Config:                rc,
 	}
 }
 

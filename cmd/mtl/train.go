@@ -17,23 +17,34 @@ type trainOptions struct {
 	batch     int
 	lr        float64
 	optimizer string
-	hidden    int
 	seed      int64
 	limit     int
+	testLimit int
 	valSplit  float64
-	data      string
 	out       string
+	data      dataOptions
+	model     modelOptions
+	set       map[string]bool // the flags given on the command line
 }
 
 func trainCommand() command {
 	return command{
 		name:     "train",
-		synopsis: "[flags]",
-		summary:  "train the seed model (digit + parity) and evaluate it on the test set",
-		doc: `Train a model with one shared Dense(--hidden, ReLU) layer and two softmax
-heads, "digit" and "parity", on the MNIST training set, holding out its
-last --val-split for validation, then evaluate it on the 10,000 test images.
-The defaults are the seed example: Adam at 1e-3, batch 32, 5 epochs.
+		synopsis: "[--dataset NAME] [--trunk NAME] [--arch ARCH | --spec FILE] [flags]",
+		summary:  "train a multi-task model and evaluate it on the test set",
+		doc: `Train a multi-task model on the training set of --dataset, holding out
+its last --val-split for validation, then evaluate it on the test set.
+The model is a named --trunk whose layers the tasks share as --arch says
+(hard: one trunk and a head per task; cross-stitch: a tower per task,
+mixed; mmoe, cgc, ple: experts and gates; cascade: hard sharing where the
+second task also reads the first task's probabilities), split at --split,
+or the model a --spec file declares (see cmd/mtl/examples).
+
+Datasets:
+` + datasetsHelp() + `
+With no flags this is the seed example: MNIST, one shared Dense(64, ReLU)
+layer (--hidden) and the heads "digit" and "parity", Adam at 1e-3, batch
+32, 5 epochs.
 
 Writes summary.json, history.json, history.csv, curves.png and model/ into
 --out, or into a new folder runs/<UTC time>[-N] of the working directory.
@@ -41,18 +52,44 @@ The same --seed gives the same weights and test metrics.
 `,
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
 			o := &trainOptions{}
-			fs.IntVar(&o.epochs, "epochs", 5, "number of epochs (>= 1)")
-			fs.IntVar(&o.batch, "batch", 32, "batch size (>= 1)")
-			fs.Float64Var(&o.lr, "lr", 0.001, "learning rate (> 0)")
-			fs.StringVar(&o.optimizer, "optimizer", optim.AdamName, "optimizer: adam, sgd, momentum or rmsprop")
-			fs.IntVar(&o.hidden, "hidden", 64, "units of the shared Dense ReLU layer (>= 1)")
-			fs.Int64Var(&o.seed, "seed", 1, "seed of the initial weights and of the shuffling (>= 0)")
-			fs.IntVar(&o.limit, "limit", 0, "train on the first `N` training examples only, validation included (0: all)")
-			fs.Float64Var(&o.valSplit, "val-split", 0.2, "fraction of the training examples, from the end, held out for validation, in [0, 1)")
-			fs.StringVar(&o.data, "data", "", "read MNIST from `DIR`, a folder with the four MNIST files (default: the GoMNIST module's copy)")
-			fs.StringVar(&o.out, "out", "", "write the run into `DIR` (default: runs/<UTC time>)")
-			return func(ctx context.Context) error { return o.run(ctx, e) }
+			o.register(fs)
+			return func(ctx context.Context) error {
+				o.set = setFlags(fs)
+				return o.run(ctx, e)
+			}
 		},
+	}
+}
+
+// register adds the flags of mtl train to fs.
+func (o *trainOptions) register(fs *flag.FlagSet) {
+	o.data.register(fs, false)
+	o.model.register(fs)
+	fs.IntVar(&o.epochs, "epochs", 0, "number of epochs (>= 1; default: the dataset's)")
+	fs.IntVar(&o.batch, "batch", 0, "batch size (>= 1; default: the dataset's)")
+	fs.Float64Var(&o.lr, "lr", 0.001, "learning rate (> 0)")
+	fs.StringVar(&o.optimizer, "optimizer", optim.AdamName, "optimizer: adam, sgd, momentum or rmsprop")
+	fs.Int64Var(&o.seed, "seed", 1, "seed of the initial weights, of the shuffling and of mmoe-synth's data (>= 0)")
+	fs.IntVar(&o.limit, "limit", 0, "train on the first `N` training examples only, validation included (0: all)")
+	fs.IntVar(&o.testLimit, "test-limit", 0, "evaluate on the first `N` test examples only (0: all)")
+	fs.Float64Var(&o.valSplit, "val-split", 0.2, "fraction of the training examples, from the end, held out for validation, in [0, 1)")
+	fs.StringVar(&o.out, "out", "", "write the run into `DIR` (default: runs/<UTC time>)")
+}
+
+// setFlags returns the names of the flags given on the command line.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// withDefaults fills the flags the user left out with d's defaults.
+func (o *trainOptions) withDefaults(d *dataset) {
+	if !o.set["epochs"] {
+		o.epochs = d.epochs
+	}
+	if !o.set["batch"] {
+		o.batch = d.batch
 	}
 }
 
@@ -67,12 +104,12 @@ func (o *trainOptions) validate() error {
 		return usageErrorf("train", "--lr %v, want a finite value > 0", o.lr)
 	case !isOptimizer(o.optimizer):
 		return usageErrorf("train", "--optimizer %q, want adam, sgd, momentum or rmsprop", o.optimizer)
-	case o.hidden < 1:
-		return usageErrorf("train", "--hidden %d, want at least 1", o.hidden)
 	case o.seed < 0:
 		return usageErrorf("train", "--seed %d, want at least 0", o.seed)
 	case o.limit < 0:
 		return usageErrorf("train", "--limit %d, want 0 (all) or more", o.limit)
+	case o.testLimit < 0:
+		return usageErrorf("train", "--test-limit %d, want 0 (all) or more", o.testLimit)
 	case !(o.valSplit >= 0 && o.valSplit < 1):
 		return usageErrorf("train", "--val-split %v, want a fraction in [0, 1)", o.valSplit)
 	case o.out != "" && strings.TrimSpace(o.out) == "":
@@ -89,16 +126,6 @@ func isOptimizer(name string) bool {
 	return false
 }
 
-// spec returns the model the flags describe.
-func (o *trainOptions) spec() mtl.Spec {
-	return mtl.Spec{
-		Input:  []int{784},
-		Shared: []mtl.Layer{mtl.Dense(o.hidden, mtl.ReLU)},
-		Tasks:  []mtl.Task{mtl.Classify("digit", 10), mtl.Classify("parity", 2)},
-		Seed:   o.seed,
-	}
-}
-
 // fitConfig returns the training configuration the flags describe.
 func (o *trainOptions) fitConfig(rec mtl.Recorder) mtl.FitConfig {
 	return mtl.FitConfig{
@@ -112,10 +139,26 @@ func (o *trainOptions) fitConfig(rec mtl.Recorder) mtl.FitConfig {
 	}
 }
 
+// prepare resolves the dataset, fills in its defaults, checks the flags
+// and builds the spec: everything before the run folder and the data.
+func (o *trainOptions) prepare() (*dataset, mtl.Spec, error) {
+	d, err := o.data.choose("train", o.set)
+	if err != nil {
+		return nil, mtl.Spec{}, err
+	}
+	o.withDefaults(d)
+	if err := o.validate(); err != nil {
+		return nil, mtl.Spec{}, err
+	}
+	spec, err := o.model.build("train", o.set, d, o.seed)
+	return d, spec, err
+}
+
 // run trains, saves the model, history and curves, evaluates on the test
 // set, writes summary.json and reports.
 func (o *trainOptions) run(ctx context.Context, e *env) (err error) {
-	if err := o.validate(); err != nil {
+	d, spec, err := o.prepare()
+	if err != nil {
 		return err
 	}
 	dir, err := newRunDir(o.out, e.now())
@@ -127,15 +170,19 @@ func (o *trainOptions) run(ctx context.Context, e *env) (err error) {
 			dir.discard()
 		}
 	}()
-	train, err := loadMNIST(o.data, datasets.Train)
+	src := dataSource{dir: o.data.data, correlation: o.data.correlation, seed: uint64(o.seed)}
+	train, err := d.load(src, datasets.Train)
 	if err != nil {
 		return err
 	}
-	test, err := loadMNIST(o.data, datasets.Test)
+	test, err := d.load(src, datasets.Test)
 	if err != nil {
 		return err
 	}
-	m, err := mtl.New(o.spec())
+	if o.testLimit > 0 {
+		test = test.Head(o.testLimit)
+	}
+	m, err := mtl.New(spec)
 	if err != nil {
 		return err
 	}
@@ -153,18 +200,9 @@ func (o *trainOptions) run(ctx context.Context, e *env) (err error) {
 	if err != nil {
 		return err
 	}
-	sum := newSummary(o, m, cfg, hist, res)
+	sum := newSummary(o, d, src, m, cfg, hist, res)
 	if err := dir.writeJSON(summaryFile, sum); err != nil {
 		return err
 	}
 	return reportRun(e, dir.path, sum, res)
-}
-
-// taskNames lists the spec's task names in order.
-func taskNames(spec mtl.Spec) []string {
-	names := make([]string, len(spec.Tasks))
-	for i, t := range spec.Tasks {
-		names[i] = t.Name
-	}
-	return names
 }

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"slices"
+
+	"github.com/gomtl/gomtl/mtl"
+)
+
+// modelOptions are the flags that declare the model, shared by train and
+// summary: a named trunk shared as --arch says, or a --spec file.
+type modelOptions struct {
+	trunk   string
+	hidden  int
+	arch    string
+	experts int
+	split   int
+	spec    string
+}
+
+// The values of --arch besides mtl's architecture kinds: hard sharing
+// where the second task also reads the first task's probabilities.
+const cascadeArch = "cascade"
+
+// The CLI's own trunk: the network of the MMoE paper's synthetic
+// experiment, scaled down (mtl has no such named trunk).
+const mmoeSynthTrunk = "mmoe-synth"
+
+// modelFlags are the flags a --spec file replaces.
+var modelFlags = []string{"trunk", "hidden", "arch", "experts", "split"}
+
+// register adds the model flags to fs.
+func (o *modelOptions) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.trunk, "trunk", "", "the trunk `NAME`, the layers the tasks share: "+orList(trunkNames())+" (default: the dataset's)")
+	fs.IntVar(&o.hidden, "hidden", 64, "units of the mlp trunk's Dense ReLU layer (>= 1)")
+	fs.StringVar(&o.arch, "arch", mtl.HardArch, "the architecture `ARCH`, how the tasks share the trunk: "+orList(archNames()))
+	fs.IntVar(&o.experts, "experts", 0, "`N` shared experts of mmoe, cgc and ple (0: mtl's default, 3 for mmoe and 2 for cgc and ple)")
+	fs.IntVar(&o.split, "split", 0, "share the first `K` trunk layers only and copy the rest into each task's head (default: all shared)")
+	fs.StringVar(&o.spec, "spec", "", "read the whole model from the JSON spec `FILE` (excludes --trunk, --hidden, --arch, --experts and --split)")
+}
+
+// archNames lists the values of --arch.
+func archNames() []string { return append(mtl.Archs(), cascadeArch) }
+
+// trunkNames lists the values of --trunk: mtl's named trunks and the
+// CLI's own.
+func trunkNames() []string {
+	names := mtl.TrunkNames()
+	if !slices.Contains(names, mmoeSynthTrunk) {
+		names = append(names, mmoeSynthTrunk)
+	}
+	return names
+}
+
+// namedTrunk returns the trunk called name.
+func namedTrunk(name string) (mtl.NamedTrunk, bool) {
+	if t, err := mtl.Trunk(name); err == nil {
+		return t, true
+	}
+	if name == mmoeSynthTrunk {
+		return mtl.NamedTrunk{
+			Input:  []int{100},
+			Shared: []mtl.Layer{mtl.Dense(16, mtl.ReLU)},
+			Head:   []mtl.Layer{mtl.Dense(8, mtl.ReLU)},
+		}, true
+	}
+	return mtl.NamedTrunk{}, false
+}
+
+// validate checks the model flags given on the command line (set) on
+// their own and against d; the errors are usage errors of cmd.
+func (o *modelOptions) validate(cmd string, set map[string]bool, d *dataset) error {
+	if set["spec"] {
+		for _, f := range modelFlags {
+			if set[f] {
+				return usageErrorf(cmd, "--spec declares the whole model: it excludes --%s", f)
+			}
+		}
+		if o.spec == "" {
+			return usageErrorf(cmd, "--spec is empty, want a file")
+		}
+		return nil
+	}
+	trunk := o.trunkFor(d)
+	switch {
+	case !slices.Contains(archNames(), o.arch):
+		return usageErrorf(cmd, "--arch %q, want %s", o.arch, orList(archNames()))
+	case !slices.Contains(trunkNames(), trunk):
+		return usageErrorf(cmd, "--trunk %q, want %s", trunk, orList(trunkNames()))
+	case o.hidden < 1:
+		return usageErrorf(cmd, "--hidden %d, want at least 1", o.hidden)
+	case set["hidden"] && trunk != "mlp":
+		return usageErrorf(cmd, "--hidden sets the width of the mlp trunk; the %s trunk has fixed layers", trunk)
+	case o.experts < 0:
+		return usageErrorf(cmd, "--experts %d, want 0 (mtl's default) or more", o.experts)
+	case set["experts"] && !hasExperts(o.arch):
+		return usageErrorf(cmd, "--experts is for --arch mmoe, cgc and ple, not %s", o.arch)
+	}
+	return nil
+}
+
+// trunkFor returns the trunk's name: --trunk, or d's default.
+func (o *modelOptions) trunkFor(d *dataset) string {
+	if o.trunk != "" {
+		return o.trunk
+	}
+	return d.trunk
+}
+
+func hasExperts(arch string) bool {
+	return arch == mtl.MMoEArch || arch == mtl.CGCArch || arch == mtl.PLEArch
+}
+
+// build returns the model the flags declare for the tasks of d, seeded
+// with seed: the --spec file, or the trunk shared as --arch says and split
+// at --split. It validates first. A spec file that cannot be read, or
+// whose tasks or input are not d's, is an error of the file, not of usage.
+func (o *modelOptions) build(cmd string, set map[string]bool, d *dataset, seed int64) (mtl.Spec, error) {
+	if err := o.validate(cmd, set, d); err != nil {
+		return mtl.Spec{}, err
+	}
+	if set["spec"] {
+		spec, err := readSpec(o.spec, d)
+		spec.Seed = seed
+		return spec, err
+	}
+	name := o.trunkFor(d)
+	trunk, _ := namedTrunk(name)
+	trunk, err := fitTrunk(cmd, name, trunk, d)
+	if err != nil {
+		return mtl.Spec{}, err
+	}
+	if name == "mlp" {
+		trunk.Shared[0].Units = o.hidden
+	}
+	tasks := slices.Clone(d.tasks)
+	if o.arch == cascadeArch {
+		tasks[1] = tasks[1].After(tasks[0].Name)
+	}
+	spec := trunk.Spec(tasks...)
+	if o.arch != mtl.HardArch && o.arch != cascadeArch {
+		spec.Arch = mtl.Arch{Kind: o.arch, Experts: o.experts}
+	}
+	spec.Seed = seed
+	if set["split"] {
+		if n := len(spec.Shared); o.split < 0 || o.split > n {
+			return mtl.Spec{}, usageErrorf(cmd, "--split %d is out of range: want 0 to %d, the number of layers of the %s trunk", o.split, n, name)
+		}
+		if spec, err = spec.SplitAt(o.split); err != nil {
+			return mtl.Spec{}, err
+		}
+	}
+	return spec, nil
+}
+
+// fitTrunk returns trunk with its input shaped for d's examples. A trunk
+// of dense layers takes any width (mlp's 784 becomes 100 on mmoe-synth);
+// a trunk that needs images of another shape is a usage error.
+func fitTrunk(cmd, name string, trunk mtl.NamedTrunk, d *dataset) (mtl.NamedTrunk, error) {
+	if width(trunk.Input) == width(d.input) {
+		return trunk, nil
+	}
+	for _, l := range slices.Concat(trunk.Shared, trunk.Head) {
+		if l.Kind != mtl.DenseKind && l.Kind != mtl.DropoutKind && l.Kind != mtl.BatchNormKind {
+			return trunk, usageErrorf(cmd, "--trunk %s takes examples of shape %v, but dataset %s has %v", name, trunk.Input, d.name, d.input)
+		}
+	}
+	trunk.Input = []int{width(d.input)}
+	return trunk, nil
+}
+
+// readSpec reads a spec file and, unless d is nil, checks it against d's
+// tasks and example shape.
+func readSpec(path string, d *dataset) (mtl.Spec, error) {
+	spec, err := mtl.ReadSpecFile(path)
+	if err != nil {
+		return mtl.Spec{}, err
+	}
+	if d != nil {
+		if err := d.checkSpec(spec); err != nil {
+			return mtl.Spec{}, fmt.Errorf("spec file %s: %w", path, err)
+		}
+	}
+	return spec, nil
+}
+
+// archOf names spec's architecture as --arch does; a cascade on top of
+// another architecture than hard sharing is "<kind>+cascade".
+func archOf(spec mtl.Spec) string {
+	kind := spec.Arch.Kind
+	if kind == "" {
+		kind = mtl.HardArch
+	}
+	for _, t := range spec.Tasks {
+		if t.Cascade != nil {
+			if kind == mtl.HardArch {
+				return cascadeArch
+			}
+			return kind + "+" + cascadeArch
+		}
+	}
+	return kind
+}
