@@ -24,7 +24,23 @@ type Dataset struct {
 type Labels struct {
 	Task    string
 	Classes int
-	Values  []int // one class index per example, in [0, Classes)
+	Values  []int // one class index per example, in [0, Classes), or NoLabel
+}
+
+// NoLabel in Labels.Values marks an example that has no label for that
+// task (the "hard" task of the spam set labels ham only). Trainers leave
+// such examples out of the task's loss and metrics.
+const NoLabel = -1
+
+// Labelled returns the number of examples with a label (not NoLabel).
+func (l *Labels) Labelled() int {
+	n := 0
+	for _, v := range l.Values {
+		if v != NoLabel {
+			n++
+		}
+	}
+	return n
 }
 
 // Targets is the real-valued target set of one task (regression, boxes, ...).
@@ -137,8 +153,8 @@ func (d *Dataset) Validate() error {
 			return fmt.Errorf("datasets: %s: task %q: %d labels for %d examples", d.name(), l.Task, len(l.Values), n)
 		}
 		for j, v := range l.Values {
-			if v < 0 || v >= l.Classes {
-				return fmt.Errorf("datasets: %s: task %q: example %d: label %d outside [0, %d)", d.name(), l.Task, j, v, l.Classes)
+			if (v < 0 || v >= l.Classes) && v != NoLabel {
+				return fmt.Errorf("datasets: %s: task %q: example %d: label %d outside [0, %d) (or NoLabel, -1)", d.name(), l.Task, j, v, l.Classes)
 			}
 		}
 	}

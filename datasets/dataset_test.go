@@ -186,7 +186,7 @@ func TestDatasetValidate(t *testing.T) {
 		{"zero classes", func() *Dataset { d := tiny(4); d.Labels[1].Classes = 0; return d }, nil, `datasets: tiny: task "b": 0 classes, want >= 1`},
 		{"short labels", func() *Dataset { d := tiny(4); d.Labels[0].Values = d.Labels[0].Values[:3]; return d }, nil, `datasets: tiny: task "a": 3 labels for 4 examples`},
 		{"long labels", func() *Dataset { d := tiny(4); d.Labels[1].Values = append(d.Labels[1].Values, 0); return d }, nil, `datasets: tiny: task "b": 5 labels for 4 examples`},
-		{"negative label", func() *Dataset { d := tiny(4); d.Labels[0].Values[2] = -1; return d }, nil, `datasets: tiny: task "a": example 2: label -1 outside [0, 3)`},
+		{"negative label", func() *Dataset { d := tiny(4); d.Labels[0].Values[2] = -2; return d }, nil, `datasets: tiny: task "a": example 2: label -2 outside [0, 3) (or NoLabel, -1)`},
 		{"with targets", func() *Dataset { return withTargets(tiny(4)) }, nil, ""},
 		{"targets only", func() *Dataset { d := withTargets(tiny(4)); d.Labels = nil; return d }, nil, ""},
 		{"no target task name", func() *Dataset { d := withTargets(tiny(4)); d.Targets[1].Task = ""; return d }, nil,

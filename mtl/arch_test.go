@@ -107,15 +107,28 @@ func float64Batch(t *testing.T, spec Spec, d *datasets.Dataset, batch, n int) *p
 	}
 	for task, tk := range spec.Tasks {
 		target := p.targets[task].Value().Data().([]float64)
+		tw := p.taskRow[task].Value().Data().([]float64)
 		k := tk.width()
+		labelled := 0
 		for i := 0; i < n; i++ {
-			if bd.targets[task] != nil {
+			if bd.has(task, i) {
+				labelled++
+			}
+		}
+		for i := 0; i < n; i++ {
+			switch {
+			case !bd.has(task, i):
+				continue
+			case bd.targets[task] != nil:
 				for j := 0; j < k; j++ {
 					target[i*k+j] = float64(bd.targets[task][i*k+j])
 				}
-			} else {
+			case tk.Kind == BinaryKind:
+				target[i] = float64(bd.labels[task][i])
+			default:
 				target[i*k+bd.labels[task][i]] = 1
 			}
+			tw[i] = 1 / float64(labelled)
 		}
 	}
 	rng := randv2.New(randv2.NewPCG(1, 2))

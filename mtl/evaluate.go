@@ -67,8 +67,9 @@ func (m *Model) evaluate(ctx context.Context, data *boundData) (*Result, error) 
 		for r := start; r < min(start+evalBatch, data.n); r++ {
 			rows = append(rows, r)
 		}
-		// Row weights 1/N make each batch's loss its share of the mean.
-		prog.load(data, m.spec.Width(), rows, 1/float32(data.n))
+		// Task row weights 1/N_t make each batch's loss its share of the
+		// task's mean over its N_t labelled examples.
+		prog.load(data, m.spec.Width(), rows, false)
 		if err := prog.run(); err != nil {
 			return nil, errors.WithMessagef(err, "mtl: evaluating examples %d to %d", start, start+len(rows)-1)
 		}

@@ -72,5 +72,5 @@ func ExampleModel_Fit_badLabel() {
 	_, err := m.Fit(context.Background(), data, mtl.FitConfig{})
 	fmt.Println(err)
 	// Output:
-	// mtl: training data: datasets: tiny: task "yes": example 2: label 7 outside [0, 2)
+	// mtl: training data: datasets: tiny: task "yes": example 2: label 7 outside [0, 2) (or NoLabel, -1)
 }

@@ -227,10 +227,10 @@ func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[stri
 		hist.TrainSeconds += elapsed.Seconds()
 		hist.TrainExamples += len(rows)
 
-		n := float64(len(rows))
-		total += t.prog.totalLoss() * n
+		total += t.prog.totalLoss() * float64(len(rows))
 		for i := range tasks {
-			taskLoss[i] += t.prog.loss(i) * n
+			// A task's batch loss is its mean over the batch's labelled rows.
+			taskLoss[i] += t.prog.loss(i) * float64(t.prog.counts[i])
 			tallies[i].add(t.prog, i, t.data, rows)
 		}
 		seen += len(rows)
@@ -239,7 +239,7 @@ func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[stri
 	}
 	row := map[string]float64{"loss": total / float64(seen)}
 	for i, task := range tasks {
-		row[task.Name+"_loss"] = taskLoss[i] / float64(seen)
+		row[task.Name+"_loss"] = taskLoss[i] / float64(max(tallies[i].examples, 1))
 		for _, name := range metricNames(task.Kind) {
 			row[task.Name+"_"+name] = tallies[i].metric(name)
 		}
@@ -250,7 +250,7 @@ func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[stri
 // step trains on the given rows: forward, backward, and the update,
 // which is skipped when a loss is not finite.
 func (t *trainer) step(rows []int) error {
-	t.prog.load(t.data, t.m.spec.Width(), rows, 1/float32(len(rows)))
+	t.prog.load(t.data, t.m.spec.Width(), rows, true)
 	for _, mask := range t.prog.net.masks {
 		if err := graph.FillDropoutMask(mask.node, mask.rate, t.dropRNG); err != nil {
 			return err

@@ -5,39 +5,7 @@ import (
 	"testing"
 
 	"github.com/gomtl/gomtl/graph"
-	"gorgonia.org/tensor"
 )
-
-// float64Program compiles spec in float64 for batch rows and loads the
-// first n synthetic examples into it, padding the rest.
-func float64Program(t *testing.T, spec Spec, batch, n int) (*program, *Model) {
-	t.Helper()
-	m, err := newModel(spec, tensor.Float64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := m.program(batch, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := synthetic(n, 11)
-	x := p.x.Value().Data().([]float64)
-	for i, v := range d.Features {
-		x[i] = float64(v)
-	}
-	w := p.rowW.Value().Data().([]float64)
-	for i := 0; i < n; i++ {
-		w[i] = 1 / float64(n)
-	}
-	for task := range spec.Tasks {
-		target := p.targets[task].Value().Data().([]float64)
-		classes := spec.Tasks[task].Classes
-		for i := 0; i < n; i++ {
-			target[i*classes+d.Labels[task].Values[i]] = 1
-		}
-	}
-	return p, m
-}
 
 // TestModelGradients checks the symbolic gradient of the whole two-head
 // model's weighted total loss, as compiled for training (padded partial
@@ -48,7 +16,7 @@ func TestModelGradients(t *testing.T) {
 	spec.Shared = []Layer{Dense(5, ReLU), Dense(4, LeakyReLU)}
 	spec.Tasks[0] = spec.Tasks[0].WithWeight(0.7).WithHead(Dense(3, Tanh))
 	spec.Tasks[1] = spec.Tasks[1].WithWeight(1.9)
-	p, _ := float64Program(t, spec, 8, 5) // 5 real rows, 3 padding rows
+	p := float64Batch(t, spec, synthetic(8, 11), 8, 5) // 5 real rows, 3 padding rows
 	worst, err := graph.CompareGradients(p.vm, p.total, p.params, graph.GradCheckConfig{})
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +30,7 @@ func TestModelGradients(t *testing.T) {
 // batch of its real rows: same loss, same gradients.
 func TestPaddingIsInvisible(t *testing.T) {
 	run := func(batch int) (float64, [][]float64) {
-		p, _ := float64Program(t, syntheticSpec(), batch, 3)
+		p := float64Batch(t, syntheticSpec(), synthetic(3, 11), batch, 3)
 		if err := p.vm.RunAll(); err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +71,7 @@ func TestTaskWeightsAreInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.load(b, 6, []int{0, 1, 2, 3}, 0.25)
+	p.load(b, 6, []int{0, 1, 2, 3}, true)
 	for _, w := range [][]float64{{1, 1}, {0.25, 3}} {
 		if err := p.setTaskWeights(w); err != nil {
 			t.Fatal(err)

@@ -12,25 +12,29 @@ import (
 // BenchmarkMMoESynthetic reproduces the finding of Ma et al. (KDD 2018,
 // section 3.2) on their synthetic data: the less related the two
 // regression tasks (the lower the cosine p of their weight vectors), the
-// more MMoE gains over a shared-bottom model of the same size. For each p
-// and seed it trains both for mmoeEpochs on 10,000 examples and reports
-// the mean held-out loss (MSE of t1 plus MSE of t2 on 2,000 examples) and
-// the relative gain of MMoE. It is a benchmark because it trains 24
-// models; run it with
+// more MMoE gains over a shared-bottom model of the same size (the
+// paper's: a shared bottom of about 113 units against 8 experts of 16;
+// here 128 against 8 × 16, towers of 8). For each p and seed it trains
+// both for 10 epochs on 50,000 examples (with 10,000 both overfit and
+// held-out loss says more about regularisation than about sharing) and
+// reports the mean held-out loss (MSE of t1 plus MSE of t2 on 2,000
+// examples) and MMoE's relative gain, paired by seed (same data, same
+// seed). It is a benchmark because it trains 24 models; run it with
 //
 //	go test ./mtl -run '^$' -bench MMoESynthetic -benchtime 1x -v
 func BenchmarkMMoESynthetic(b *testing.B) {
-	const seeds, mmoeEpochs = 3, 30
+	const seeds, epochs, examples = 3, 10, 50000
 	tasks := []Task{Regress("t1", 1).WithHead(Dense(8, ReLU)), Regress("t2", 1).WithHead(Dense(8, ReLU))}
-	// Equal budgets: 12,928 parameters below the towers in both.
+	// Like budgets: 12,928 parameters below the towers in both, plus
+	// 1,616 in MMoE's gates.
 	sharedBottom := Spec{Input: []int{100}, Shared: []Layer{Dense(128, ReLU)}, Tasks: tasks}
 	mmoe := Spec{Input: []int{100}, Arch: Arch{Kind: MMoEArch, Experts: 8}, Shared: []Layer{Dense(16, ReLU)}, Tasks: tasks}
 	for i := 0; i < b.N; i++ {
 		b.Logf("%-11s  %-13s  %-13s  %s", "correlation", "shared-bottom", "mmoe", "mmoe gain")
 		for _, p := range []float64{1, 0.9, 0.5, 0} {
-			var hard, moe []float64
+			var hard, moe, gains []float64
 			for seed := 1; seed <= seeds; seed++ {
-				train, test, err := datasets.MMoESynthetic(datasets.MMoEConfig{Correlation: p, Seed: uint64(seed)})
+				train, test, err := datasets.MMoESynthetic(datasets.MMoEConfig{Correlation: p, Seed: uint64(seed), Train: examples})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -40,7 +44,7 @@ func BenchmarkMMoESynthetic(b *testing.B) {
 				}{{sharedBottom, &hard}, {mmoe, &moe}} {
 					run.spec.Seed = int64(seed)
 					m := MustNew(run.spec)
-					if _, err := m.Fit(context.Background(), train, FitConfig{Epochs: mmoeEpochs, BatchSize: 128, Seed: int64(seed)}); err != nil {
+					if _, err := m.Fit(context.Background(), train, FitConfig{Epochs: epochs, BatchSize: 128, Seed: int64(seed)}); err != nil {
 						b.Fatal(err)
 					}
 					res, err := m.Evaluate(context.Background(), test)
@@ -49,11 +53,12 @@ func BenchmarkMMoESynthetic(b *testing.B) {
 					}
 					*run.out = append(*run.out, res.Loss)
 				}
+				gains = append(gains, (hard[seed-1]-moe[seed-1])/hard[seed-1])
 			}
 			h, hs := meanSD(hard)
 			m, ms := meanSD(moe)
-			gain := (h - m) / h
-			b.Logf("%-11.1f  %.4f±%.4f  %.4f±%.4f  %+.1f%%", p, h, hs, m, ms, 100*gain)
+			gain, gs := meanSD(gains)
+			b.Logf("%-11.1f  %.4f±%.4f  %.4f±%.4f  %+.1f%% ± %.1f", p, h, hs, m, ms, 100*gain, 100*gs)
 			b.ReportMetric(100*gain, fmt.Sprintf("gain%%_p=%.1f", p))
 		}
 	}

@@ -128,6 +128,8 @@ func (n *network) cascadeInput(t Task, in *gorgonia.Node, hidden []*gorgonia.Nod
 		read, err = n.b.Flatten(hidden[up])
 	case upTask.Kind == ClassifyKind:
 		read, err = n.b.Softmax(n.outputs[up])
+	case upTask.Kind == BinaryKind:
+		read, err = n.b.Activate(Sigmoid, n.outputs[up])
 	default:
 		read = n.outputs[up]
 	}

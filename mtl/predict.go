@@ -8,12 +8,12 @@ import (
 )
 
 // A Prediction holds one task's outputs for every input row: class
-// probabilities for a classification task, predicted values for a
-// regression task.
+// probabilities for a classification or binary task, predicted values for
+// a regression or box task.
 type Prediction struct {
 	Task   string      `json:"task"`
 	Probs  [][]float32 `json:"probs,omitempty"`  // classification: one row of Classes probabilities per input
-	Values [][]float32 `json:"values,omitempty"` // regression: one row of Outputs values per input
+	Values [][]float32 `json:"values,omitempty"` // regression, boxes: one row of Outputs values per input
 }
 
 // Class returns the most probable class of row i.
@@ -54,7 +54,7 @@ func (m *Model) Predict(ctx context.Context, x [][]float32) (preds []Prediction,
 	preds = make([]Prediction, len(m.spec.Tasks))
 	for t, task := range m.spec.Tasks {
 		preds[t] = Prediction{Task: task.Name}
-		if task.Kind == RegressKind {
+		if !task.labelled() {
 			preds[t].Values = make([][]float32, len(x))
 		} else {
 			preds[t].Probs = make([][]float32, len(x))
@@ -71,7 +71,7 @@ func (m *Model) Predict(ctx context.Context, x [][]float32) (preds []Prediction,
 			flat = append(flat, x[i]...)
 			rows = append(rows, i-start)
 		}
-		prog.load(&boundData{features: flat}, width, rows, 0)
+		prog.load(&boundData{features: flat}, width, rows, false)
 		if err := prog.run(); err != nil {
 			return nil, errors.WithMessagef(err, "mtl: predicting rows %d to %d", start, start+len(rows)-1)
 		}
@@ -80,14 +80,18 @@ func (m *Model) Predict(ctx context.Context, x [][]float32) (preds []Prediction,
 			k := task.width()
 			for i := range rows {
 				row := append([]float32(nil), out[i*k:(i+1)*k]...)
-				if task.Kind == RegressKind {
+				switch task.Kind {
+				case RegressKind, BoxKind:
 					preds[t].Values[start+i] = row
-					continue
+				case BinaryKind: // one logit z: P(1) = sigmoid(z)
+					p := float32(1 / (1 + math.Exp(-float64(row[0]))))
+					preds[t].Probs[start+i] = []float32{1 - p, p}
+				default: // log-probabilities
+					for c := range row {
+						row[c] = float32(math.Exp(float64(row[c])))
+					}
+					preds[t].Probs[start+i] = row
 				}
-				for c := range row {
-					row[c] = float32(math.Exp(float64(row[c])))
-				}
-				preds[t].Probs[start+i] = row
 			}
 		}
 	}

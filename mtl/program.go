@@ -19,10 +19,12 @@ type program struct {
 	net   *network
 
 	x       *gorgonia.Node   // (batch, width)
-	targets []*gorgonia.Node // per task (batch, k): one-hot classes or regression targets
-	rowW    *gorgonia.Node   // (batch): 1/n on the n real rows, 0 on padding
+	targets []*gorgonia.Node // per task (batch, k): one-hot classes, 0/1 or real targets
+	rowW    *gorgonia.Node   // (batch): 1/n on the n real rows, 0 on padding (batch statistics)
+	taskRow []*gorgonia.Node // per task (batch): the rows' weights in the task's loss (0 without a label)
+	kinds   []string         // per task kind
 	taskW   []*gorgonia.Node // per task scalar loss weight
-	outs    []*gorgonia.Node // per task (batch, k): log-probabilities or regression values
+	outs    []*gorgonia.Node // per task (batch, k): log-probabilities, a binary logit or values
 	losses  []*gorgonia.Node // per task scalar
 	total   *gorgonia.Node   // Σ taskW_t · losses_t
 
@@ -34,9 +36,12 @@ type program struct {
 	paramData, gradData [][]float32
 
 	// float32 views of the input tensors (nil for float64 programs).
-	xData      []float32
-	targetData [][]float32
-	rowWData   []float32
+	xData        []float32
+	targetData   [][]float32
+	rowWData     []float32
+	taskRowWData [][]float32
+	// counts holds, after load, each task's number of rows with a label.
+	counts []int
 }
 
 // buildProgram compiles spec for a batch size. With train set, the graph
@@ -45,7 +50,7 @@ type program struct {
 func buildProgram(spec Spec, store *graph.Store, batch int, train bool) (p *program, err error) {
 	defer recoverPanic(&err, "building the graph for batch size %d", batch)
 	b := graph.NewBuilder(store)
-	p = &program{batch: batch, g: b.G}
+	p = &program{batch: batch, g: b.G, counts: make([]int, len(spec.Tasks))}
 	if p.x, err = b.Input("x", batch, spec.Width()); err != nil {
 		return nil, err
 	}
@@ -79,8 +84,9 @@ func buildProgram(spec Spec, store *graph.Store, batch int, train bool) (p *prog
 	if store.Dtype() == tensor.Float32 {
 		p.xData = p.x.Value().Data().([]float32)
 		p.rowWData = p.rowW.Value().Data().([]float32)
-		for _, t := range p.targets {
+		for i, t := range p.targets {
 			p.targetData = append(p.targetData, t.Value().Data().([]float32))
+			p.taskRowWData = append(p.taskRowWData, p.taskRow[i].Value().Data().([]float32))
 		}
 	}
 	// The tape machine reuses registers and overwrites inputs in place, so
@@ -107,11 +113,24 @@ func (p *program) addLoss(b *graph.Builder, t Task, out *gorgonia.Node) error {
 	if err != nil {
 		return err
 	}
+	rowW, err := b.Input(t.Name+".row_weights", p.batch)
+	if err != nil {
+		return err
+	}
 	var loss *gorgonia.Node
-	if t.Kind == RegressKind {
-		loss, err = b.MSE(out, target, p.rowW)
-	} else if out, err = b.LogSoftmax(out); err == nil {
-		loss, err = b.CrossEntropy(out, target, p.rowW)
+	switch {
+	case t.Kind == BinaryKind:
+		loss, err = b.BCEWithLogits(out, target, rowW)
+	case t.Kind == BoxKind:
+		loss, err = b.Huber(out, target, rowW, 1)
+	case t.Kind == RegressKind && t.Loss == HuberLoss:
+		loss, err = b.Huber(out, target, rowW, 1)
+	case t.Kind == RegressKind:
+		loss, err = b.MSE(out, target, rowW)
+	default:
+		if out, err = b.LogSoftmax(out); err == nil {
+			loss, err = b.CrossEntropy(out, target, rowW)
+		}
 	}
 	if err != nil {
 		return err
@@ -130,6 +149,8 @@ func (p *program) addLoss(b *graph.Builder, t Task, out *gorgonia.Node) error {
 		return errors.Wrap(err, "total loss")
 	}
 	p.targets = append(p.targets, target)
+	p.taskRow = append(p.taskRow, rowW)
+	p.kinds = append(p.kinds, t.Kind)
 	p.outs = append(p.outs, out)
 	p.losses = append(p.losses, loss)
 	p.taskW = append(p.taskW, w)

@@ -10,7 +10,15 @@ import (
 // Task kinds.
 const (
 	ClassifyKind = "classify" // softmax over Classes, cross-entropy loss; metric accuracy
-	RegressKind  = "regress"  // linear output of Outputs values, mean squared error; metrics mae, rmse
+	BinaryKind   = "binary"   // one logit, sigmoid, binary cross-entropy from logits; metrics accuracy, auc
+	RegressKind  = "regress"  // linear output of Outputs values, MSE or Huber loss; metrics mae, rmse
+	BoxKind      = "box"      // 4 values (x0, y0, x1, y1), smooth-L1 loss; metrics iou (mean IoU), iou50 (share with IoU ≥ 0.5)
+)
+
+// Regression losses (Task.Loss).
+const (
+	MSELoss   = "mse"   // mean squared error (the default)
+	HuberLoss = "huber" // Huber with delta 1: squared near the target, absolute far from it
 )
 
 // A Task is one output of the model.
@@ -19,12 +27,18 @@ type Task struct {
 	// metrics in a History ("digit" gives "digit_loss",
 	// "val_digit_accuracy", ...).
 	Name string `json:"name"`
-	// Kind is the head and loss: ClassifyKind or RegressKind.
+	// Kind is the head, loss and metrics: ClassifyKind, BinaryKind,
+	// RegressKind or BoxKind.
 	Kind string `json:"kind"`
-	// Classes is the number of classes of a classification task.
+	// Classes is the number of classes of a classification task (2 for a
+	// binary task, whose labels are 0 and 1).
 	Classes int `json:"classes,omitempty"`
-	// Outputs is the number of values a regression task predicts.
+	// Outputs is the number of values a regression task predicts (4 for
+	// a box).
 	Outputs int `json:"outputs,omitempty"`
+	// Loss is a regression task's loss: MSELoss ("" means it) or
+	// HuberLoss.
+	Loss string `json:"loss,omitempty"`
 	// Weight multiplies the task's loss in the total; 0 means 1.
 	Weight float64 `json:"weight,omitempty"`
 	// Head are hidden layers of the task's own tower, between the shared
@@ -38,7 +52,7 @@ type Task struct {
 
 // Cascade outputs a downstream task can read.
 const (
-	ProbsOutput  = "probs"  // the upstream's class probabilities, or its regression values
+	ProbsOutput  = "probs"  // the upstream's class probabilities (sigmoid for binary), or its values
 	HiddenOutput = "hidden" // the output of the upstream's last head layer
 )
 
@@ -61,10 +75,29 @@ func Classify(name string, classes int) Task {
 	return Task{Name: name, Kind: ClassifyKind, Classes: classes, Weight: 1}
 }
 
+// Binary returns a binary classification task (labels 0 and 1): one
+// logit, binary cross-entropy from logits, loss weight 1.
+func Binary(name string) Task {
+	return Task{Name: name, Kind: BinaryKind, Classes: 2, Weight: 1}
+}
+
 // Regress returns a regression task predicting outputs real values with a
 // linear output layer, mean squared error loss and loss weight 1.
 func Regress(name string, outputs int) Task {
 	return Task{Name: name, Kind: RegressKind, Outputs: outputs, Weight: 1}
+}
+
+// Box returns a bounding-box task: 4 values (x0, y0, x1, y1) from a
+// linear output layer, smooth-L1 loss, loss weight 1.
+func Box(name string) Task {
+	return Task{Name: name, Kind: BoxKind, Outputs: 4, Weight: 1}
+}
+
+// WithLoss returns the regression task t with the given loss (MSELoss or
+// HuberLoss).
+func (t Task) WithLoss(loss string) Task {
+	t.Loss = loss
+	return t
 }
 
 // WithWeight returns t with its loss weight set to w.
@@ -96,11 +129,18 @@ func (t Task) weight() float64 {
 
 // width is the number of output values of the task.
 func (t Task) width() int {
-	if t.Kind == RegressKind {
+	switch t.Kind {
+	case RegressKind, BoxKind:
 		return t.Outputs
+	case BinaryKind:
+		return 1
 	}
 	return t.Classes
 }
+
+// labelled reports whether the task learns from class labels (rather
+// than real-valued targets).
+func (t Task) labelled() bool { return t.Kind == ClassifyKind || t.Kind == BinaryKind }
 
 var taskName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
 
@@ -110,22 +150,29 @@ func (t Task) validate(i int) error {
 		return errors.Errorf("task %d: name %q must start with a letter and hold only letters, digits, _ and -", i, t.Name)
 	}
 	switch t.Kind {
-	case ClassifyKind:
-		if t.Classes < 2 {
+	case ClassifyKind, BinaryKind:
+		switch {
+		case t.Classes < 2:
 			return errors.Errorf("task %q: %d classes, want at least 2", t.Name, t.Classes)
-		}
-		if t.Outputs != 0 {
+		case t.Kind == BinaryKind && t.Classes != 2:
+			return errors.Errorf("task %q: a binary task has 2 classes, not %d", t.Name, t.Classes)
+		case t.Outputs != 0:
 			return errors.Errorf("task %q: a classification task has classes, not outputs (%d)", t.Name, t.Outputs)
 		}
-	case RegressKind:
-		if t.Outputs < 1 {
+	case RegressKind, BoxKind:
+		switch {
+		case t.Outputs < 1:
 			return errors.Errorf("task %q: %d outputs, want at least 1", t.Name, t.Outputs)
-		}
-		if t.Classes != 0 {
+		case t.Kind == BoxKind && t.Outputs != 4:
+			return errors.Errorf("task %q: a box has 4 outputs (x0, y0, x1, y1), not %d", t.Name, t.Outputs)
+		case t.Classes != 0:
 			return errors.Errorf("task %q: a regression task has outputs, not classes (%d)", t.Name, t.Classes)
 		}
 	default:
-		return errors.Errorf("task %q: unknown kind %q (want %q or %q)", t.Name, t.Kind, ClassifyKind, RegressKind)
+		return errors.Errorf("task %q: unknown kind %q (want classify, binary, regress or box)", t.Name, t.Kind)
+	}
+	if t.Loss != "" && (t.Kind != RegressKind || (t.Loss != MSELoss && t.Loss != HuberLoss)) {
+		return errors.Errorf("task %q: loss %q: only regression tasks choose a loss, %q or %q", t.Name, t.Loss, MSELoss, HuberLoss)
 	}
 	if t.Weight < 0 || math.IsNaN(t.Weight) || math.IsInf(t.Weight, 0) {
 		return errors.Errorf("task %q: loss weight %v, want a finite value >= 0", t.Name, t.Weight)
