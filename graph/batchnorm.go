@@ -56,11 +56,11 @@ func (b *Builder) BatchNorm(name string, x, rowW *gorgonia.Node, train bool) (y 
 	if xs.Dims() == 4 {
 		bn.param, bn.pattern = tensor.Shape{1, xs[1], 1, 1}, []byte{0, 2, 3}
 	}
-	gamma, err := b.Params.Node(b.G, name+".gamma", bn.param, xs[1], xs[1], Ones)
+	gamma, err := b.param(name+".gamma", bn.param, xs[1], xs[1], Ones)
 	if err != nil {
 		return nil, nil, err
 	}
-	beta, err := b.Params.Node(b.G, name+".beta", bn.param, xs[1], xs[1], Zeros)
+	beta, err := b.param(name+".beta", bn.param, xs[1], xs[1], Zeros)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -88,10 +88,10 @@ func (b *Builder) BatchNorm(name string, x, rowW *gorgonia.Node, train bool) (y 
 			return nil, nil, err
 		}
 	} else {
-		if mean, err = b.Params.StateNode(b.G, name+".running_mean", bn.param, Zeros); err != nil {
+		if mean, err = b.state(name+".running_mean", bn.param, Zeros); err != nil {
 			return nil, nil, err
 		}
-		if variance, err = b.Params.StateNode(b.G, name+".running_var", bn.param, Ones); err != nil {
+		if variance, err = b.state(name+".running_var", bn.param, Ones); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -11,9 +11,14 @@ import (
 // A Builder adds layers to one expression graph, taking their parameters
 // from a Store. Its methods return errors that name the layer and shapes;
 // Gorgonia panics raised while building are recovered into such errors.
+//
+// A parameter has one node per graph: a layer built twice under the same
+// name (a block shared by two inputs) reads the same node both times, so
+// its gradient sums both uses.
 type Builder struct {
 	G      *gorgonia.ExprGraph
 	Params *Store
+	nodes  map[string]*gorgonia.Node // parameter and state nodes of G, by name
 }
 
 // NewBuilder returns a Builder over a fresh graph whose parameters live in
@@ -52,11 +57,11 @@ func (b *Builder) Dense(name string, x *gorgonia.Node, units int) (y *gorgonia.N
 		return nil, errors.Errorf("graph: dense %q: %d units, want at least 1", name, units)
 	}
 	in := x.Shape()[1]
-	w, err := b.Params.Node(b.G, name+".w", tensor.Shape{in, units}, in, units, GlorotUniform)
+	w, err := b.param(name+".w", tensor.Shape{in, units}, in, units, GlorotUniform)
 	if err != nil {
 		return nil, err
 	}
-	bias, err := b.Params.Node(b.G, name+".b", tensor.Shape{1, units}, in, units, Zeros)
+	bias, err := b.param(name+".b", tensor.Shape{1, units}, in, units, Zeros)
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +74,36 @@ func (b *Builder) Dense(name string, x *gorgonia.Node, units int) (y *gorgonia.N
 		return nil, errors.Wrapf(err, "graph: dense %q: bias add %v + %v", name, xw.Shape(), bias.Shape())
 	}
 	return y, nil
+}
+
+// param returns G's node for the named parameter, made by Params.Node on
+// first use.
+func (b *Builder) param(name string, shape tensor.Shape, fanIn, fanOut int, init Init) (*gorgonia.Node, error) {
+	return b.cached(name, shape, func() (*gorgonia.Node, error) { return b.Params.Node(b.G, name, shape, fanIn, fanOut, init) })
+}
+
+// state returns G's node for the named state entry, made by
+// Params.StateNode on first use.
+func (b *Builder) state(name string, shape tensor.Shape, init Init) (*gorgonia.Node, error) {
+	return b.cached(name, shape, func() (*gorgonia.Node, error) { return b.Params.StateNode(b.G, name, shape, init) })
+}
+
+func (b *Builder) cached(name string, shape tensor.Shape, create func() (*gorgonia.Node, error)) (*gorgonia.Node, error) {
+	if n, ok := b.nodes[name]; ok {
+		if !sameShape(n.Shape(), shape) {
+			return nil, errors.Errorf("graph: parameter %q: requested shape %v, stored shape %v", name, shape, n.Shape())
+		}
+		return n, nil
+	}
+	n, err := create()
+	if err != nil {
+		return nil, err
+	}
+	if b.nodes == nil {
+		b.nodes = make(map[string]*gorgonia.Node)
+	}
+	b.nodes[name] = n
+	return n, nil
 }
 
 // recoverError turns a panic in the calling builder into an error naming

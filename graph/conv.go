@@ -40,11 +40,11 @@ func (b *Builder) Conv2d(name string, x *gorgonia.Node, filters, kernel, stride,
 		return nil, errors.Errorf("graph: conv2d %q: kernel %d larger than input %v padded by %d", name, kernel, xs, padding)
 	}
 	c := xs[1]
-	w, err := b.Params.Node(b.G, name+".w", tensor.Shape{filters, c, kernel, kernel}, c*kernel*kernel, filters*kernel*kernel, GlorotUniform)
+	w, err := b.param(name+".w", tensor.Shape{filters, c, kernel, kernel}, c*kernel*kernel, filters*kernel*kernel, GlorotUniform)
 	if err != nil {
 		return nil, err
 	}
-	bias, err := b.Params.Node(b.G, name+".b", tensor.Shape{1, filters, 1, 1}, c*kernel*kernel, filters*kernel*kernel, Zeros)
+	bias, err := b.param(name+".b", tensor.Shape{1, filters, 1, 1}, c*kernel*kernel, filters*kernel*kernel, Zeros)
 	if err != nil {
 		return nil, err
 	}

@@ -120,7 +120,7 @@ func (b *Builder) CrossStitch(name string, xs []*gorgonia.Node, self float64) (y
 			}
 		}
 	}
-	alpha, err := b.Params.Node(b.G, name, tensor.Shape{t, t}, t, t, init)
+	alpha, err := b.param(name, tensor.Shape{t, t}, t, t, init)
 	if err != nil {
 		return nil, err
 	}

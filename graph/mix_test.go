@@ -124,3 +124,33 @@ func TestSoftmaxBesideLogSoftmax(t *testing.T) {
 		vm.Close()
 	}
 }
+
+// TestLayerBuiltTwice: a layer built twice under one name (a block shared
+// by two inputs) reads one parameter node, whose gradient sums both uses
+// (checked against finite differences).
+func TestLayerBuiltTwice(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	b := NewBuilder(NewStore(tensor.Float64, 3))
+	xa, xb := must(b.Input("xa", 3, 4)), must(b.Input("xb", 2, 4))
+	fill(t, xa, rng)
+	fill(t, xb, rng)
+	ya := must(b.Activate(Tanh, must(b.Dense("shared", xa, 5))))
+	yb := must(b.Activate(Tanh, must(b.Dense("shared", xb, 5))))
+	if n := len(b.G.ByName("shared.w")); n != 1 {
+		t.Fatalf("%d nodes named shared.w, want 1", n)
+	}
+	ta, tb := must(b.Input("ta", 3, 5)), must(b.Input("tb", 2, 5))
+	fill(t, ta, rng)
+	fill(t, tb, rng)
+	wa, wb := must(b.Input("wa", 3)), must(b.Input("wb", 2))
+	copy(wa.Value().Data().([]float64), []float64{0.5, 0.25, 0.25})
+	copy(wb.Value().Data().([]float64), []float64{0.5, 0.5})
+	cost := must(gorgonia.Add(must(b.MSE(ya, ta, wa)), must(b.MSE(yb, tb, wb))))
+	worst, err := CheckGradients(b.G, cost, []*gorgonia.Node{b.G.ByName("shared.w")[0], b.G.ByName("shared.b")[0]}, GradCheckConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if worst.RelErr > 1e-6 {
+		t.Errorf("worst gradient mismatch %+v, want relative error <= 1e-6", worst)
+	}
+}

@@ -97,11 +97,11 @@ func float64Batch(t *testing.T, spec Spec, d *datasets.Dataset, batch, n int) *p
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := p.x.Value().Data().([]float64)
+	x := p.slots[0].x.Value().Data().([]float64)
 	for i, v := range d.Features[:n*d.Width()] {
 		x[i] = float64(v)
 	}
-	w := p.rowW.Value().Data().([]float64)
+	w := p.slots[0].rowW.Value().Data().([]float64)
 	for i := 0; i < n; i++ {
 		w[i] = 1 / float64(n)
 	}

@@ -2,6 +2,8 @@ package mtl
 
 import (
 	"testing"
+
+	"github.com/gomtl/gomtl/datasets"
 )
 
 // Training throughput of the seed model (784 → Dense 64 ReLU → digit and
@@ -18,16 +20,15 @@ func benchmarkTrainSeed(b *testing.B, batch int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	t, err := m.newTrainer(train, cfg)
+	t, err := m.newTrainer(map[string]*datasets.Dataset{"": train}, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
-	steps := t.data.n / batch
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		s := i % steps
-		if err := t.step(t.order[s*batch : (s+1)*batch]); err != nil {
+		t.next(0)
+		if err := t.step(); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -20,7 +20,7 @@ func (n *network) crossStitch() ([]*gorgonia.Node, error) {
 	tasks := n.spec.Tasks
 	hs := make([]*gorgonia.Node, len(tasks))
 	for i := range hs {
-		hs[i] = n.x
+		hs[i] = n.x()
 	}
 	for j, l := range n.spec.Shared {
 		for i, t := range tasks {

@@ -17,45 +17,96 @@ type boundData struct {
 	counts   []int       // per task: examples with a label or target
 }
 
-// bind checks that d fits the model: valid, non-empty, examples of the
-// input width, and for every task labels with the task's class count or
-// targets with its output count.
+// bind checks that d fits a single-input model; see bindInput.
 func (m *Model) bind(d *datasets.Dataset, role string) (*boundData, error) {
+	if m.spec.MultiInput() {
+		return nil, errors.Errorf("mtl: %s data: the model has inputs %v, each with its own dataset (use the ...Inputs methods)", role, m.inputNames())
+	}
+	return m.bindInput(d, role, 0)
+}
+
+// bindInput checks that d fits the model's input s: valid, non-empty,
+// examples of the input's width, and for every task reading s labels with
+// the task's class count or targets with its output count. The other
+// tasks get no labels.
+func (m *Model) bindInput(d *datasets.Dataset, role string, s int) (*boundData, error) {
+	in := m.spec.inputs()[s]
+	if in.Name != "" {
+		role += " data for input " + in.Name
+	} else {
+		role += " data"
+	}
 	if d == nil {
-		return nil, errors.Errorf("mtl: %s data is nil", role)
+		return nil, errors.Errorf("mtl: %s is nil", role)
 	}
 	if err := d.Validate(); err != nil {
-		return nil, errors.WithMessagef(err, "mtl: %s data", role)
+		return nil, errors.WithMessagef(err, "mtl: %s", role)
 	}
-	if d.Width() != m.spec.Width() {
-		return nil, errors.Errorf("mtl: %s data %q: examples of shape %v (width %d), but the model's input is %v (width %d)",
-			role, d.Name, d.Shape, d.Width(), m.spec.Input, m.spec.Width())
+	if d.Width() != in.width() {
+		return nil, errors.Errorf("mtl: %s %q: examples of shape %v (width %d), but the model's input is %v (width %d)",
+			role, d.Name, d.Shape, d.Width(), in.Shape, in.width())
 	}
 	tasks := m.spec.Tasks
 	b := &boundData{name: d.Name, features: d.Features, n: d.Len(),
 		labels: make([][]int, len(tasks)), targets: make([][]float32, len(tasks)), counts: make([]int, len(tasks))}
+	inputs := m.spec.taskInputs()
 	for i, t := range tasks {
+		if inputs[i] != s {
+			continue
+		}
 		if !t.labelled() {
 			v, err := d.TargetsFor(t.Name)
 			if err != nil {
-				return nil, errors.WithMessagef(err, "mtl: %s data: %s task %q", role, t.Kind, t.Name)
+				return nil, errors.WithMessagef(err, "mtl: %s: %s task %q", role, t.Kind, t.Name)
 			}
 			if v.Dim != t.Outputs {
-				return nil, errors.Errorf("mtl: %s data %q: task %q has %d values per example, but the model's task predicts %d", role, d.Name, t.Name, v.Dim, t.Outputs)
+				return nil, errors.Errorf("mtl: %s %q: task %q has %d values per example, but the model's task predicts %d", role, d.Name, t.Name, v.Dim, t.Outputs)
 			}
 			b.targets[i], b.counts[i] = v.Values, b.n
 			continue
 		}
 		l, err := d.LabelsFor(t.Name)
 		if err != nil {
-			return nil, errors.WithMessagef(err, "mtl: %s data: task %q", role, t.Name)
+			return nil, errors.WithMessagef(err, "mtl: %s: task %q", role, t.Name)
 		}
 		if l.Classes != t.Classes {
-			return nil, errors.Errorf("mtl: %s data %q: task %q has %d classes, but the model's task has %d", role, d.Name, t.Name, l.Classes, t.Classes)
+			return nil, errors.Errorf("mtl: %s %q: task %q has %d classes, but the model's task has %d", role, d.Name, t.Name, l.Classes, t.Classes)
 		}
 		b.labels[i], b.counts[i] = l.Values, l.Labelled()
 	}
 	return b, nil
+}
+
+// inputNames lists the model's input names.
+func (m *Model) inputNames() []string {
+	var names []string
+	for _, in := range m.spec.inputs() {
+		names = append(names, in.Name)
+	}
+	return names
+}
+
+// bindInputs binds one dataset per input of the model, keyed by input
+// name; every input needs one.
+func (m *Model) bindInputs(data map[string]*datasets.Dataset, role string) ([]*boundData, error) {
+	for name := range data {
+		if m.spec.input(name) < 0 {
+			return nil, errors.Errorf("mtl: %s data for input %q: the model has no such input (its inputs are %v)", role, name, m.inputNames())
+		}
+	}
+	var out []*boundData
+	for s, in := range m.spec.inputs() {
+		d, ok := data[in.Name]
+		if !ok {
+			return nil, errors.Errorf("mtl: no %s data for input %q", role, in.Name)
+		}
+		b, err := m.bindInput(d, role, s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
 }
 
 // has reports whether example r has a label or target for task t.
@@ -63,27 +114,31 @@ func (d *boundData) has(t, r int) bool {
 	return d.labels == nil || d.labels[t] == nil || d.labels[t][r] != datasets.NoLabel
 }
 
-// load fills p's input tensors with the examples rows of d: features,
-// targets (one-hot classes, 0/1 for binary tasks, real values otherwise),
-// the batch row weights (1/len(rows) on real rows, 0 on padding) and each
-// task's row weights. A task's row weights are 0 on examples without a
-// label for it; on the others they are 1/(their number in rows) when
-// perBatch is set (training: each task's loss is its mean over the batch)
-// and 1/(their number in d) otherwise (evaluation: the batches' losses add
-// up to the mean over d). d's labels and targets may be nil (prediction).
-// It records in p.counts how many rows each task has.
-func (p *program) load(d *boundData, width int, rows []int, perBatch bool) {
+// load fills the tensors of p's slot s with the examples rows of d:
+// features, the batch row weights (1/len(rows) on real rows, 0 on
+// padding), and for each task reading s its targets (one-hot classes, 0/1
+// for binary tasks, real values otherwise) and row weights. A task's row
+// weights are 0 on examples without a label for it; on the others they
+// are 1/(their number in rows) when perBatch is set (training: each task's
+// loss is its mean over the batch) and 1/(their number in d) otherwise
+// (evaluation: the batches' losses add up to the mean over d). d's labels
+// and targets may be nil (prediction). It records in p.counts how many
+// rows each task has.
+func (p *program) load(s int, d *boundData, rows []int, perBatch bool) {
+	sl := p.slots[s]
+	width := sl.width
 	for i, r := range rows {
-		copy(p.xData[i*width:(i+1)*width], d.features[r*width:(r+1)*width])
+		copy(sl.xData[i*width:(i+1)*width], d.features[r*width:(r+1)*width])
 	}
-	clear(p.xData[len(rows)*width:])
-	for i := range p.rowWData {
-		p.rowWData[i] = 0
+	clear(sl.xData[len(rows)*width:])
+	for i := range sl.rowWData {
+		sl.rowWData[i] = 0
 		if i < len(rows) {
-			p.rowWData[i] = 1 / float32(len(rows))
+			sl.rowWData[i] = 1 / float32(len(rows))
 		}
 	}
-	for t, data := range p.targetData {
+	for _, t := range sl.tasks {
+		data := p.targetData[t]
 		clear(data)
 		k := len(data) / p.batch
 		binary := p.kinds[t] == BinaryKind
@@ -117,5 +172,18 @@ func (p *program) load(d *boundData, width int, rows []int, perBatch bool) {
 				w[i] = 1 / float32(total)
 			}
 		}
+	}
+}
+
+// clear empties slot s: no rows, so its tasks' losses are 0 (evaluating
+// one input of a multi-input model while the others sit idle).
+func (p *program) clear(s int) {
+	sl := p.slots[s]
+	clear(sl.xData)
+	clear(sl.rowWData)
+	for _, t := range sl.tasks {
+		clear(p.targetData[t])
+		clear(p.taskRowWData[t])
+		p.counts[t] = 0
 	}
 }

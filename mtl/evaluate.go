@@ -49,33 +49,53 @@ func (m *Model) Evaluate(ctx context.Context, data *datasets.Dataset) (res *Resu
 	return m.evaluate(ctx, b)
 }
 
-func (m *Model) evaluate(ctx context.Context, data *boundData) (*Result, error) {
+// EvaluateInputs is Evaluate for a multi-input model: data maps each
+// input's name to its dataset, and each task is scored on the dataset of
+// its input. Result.Examples counts the examples of every dataset.
+func (m *Model) EvaluateInputs(ctx context.Context, data map[string]*datasets.Dataset) (res *Result, err error) {
+	defer recoverPanic(&err, "evaluate")
+	b, err := m.bindInputs(data, "evaluation")
+	if err != nil {
+		return nil, err
+	}
+	return m.evaluate(ctx, b...)
+}
+
+// evaluate scores the model on one bound dataset per input, an input at a
+// time (the others idle, their tasks' losses 0).
+func (m *Model) evaluate(ctx context.Context, data ...*boundData) (*Result, error) {
 	prog, err := m.program(evalBatch, false)
 	if err != nil {
 		return nil, err
 	}
 	tasks := m.spec.Tasks
-	res := &Result{Examples: data.n, Tasks: make([]TaskResult, len(tasks))}
+	res := &Result{Tasks: make([]TaskResult, len(tasks))}
 	losses := make([]float64, len(tasks))
 	tallies := make([]tally, len(tasks))
 	rows := make([]int, 0, evalBatch)
-	for start := 0; start < data.n; start += evalBatch {
-		if err := ctx.Err(); err != nil {
-			return nil, errors.Wrapf(err, "mtl: evaluation stopped at example %d", start)
+	for s, d := range data {
+		for other := range data {
+			prog.clear(other)
 		}
-		rows = rows[:0]
-		for r := start; r < min(start+evalBatch, data.n); r++ {
-			rows = append(rows, r)
-		}
-		// Task row weights 1/N_t make each batch's loss its share of the
-		// task's mean over its N_t labelled examples.
-		prog.load(data, m.spec.Width(), rows, false)
-		if err := prog.run(); err != nil {
-			return nil, errors.WithMessagef(err, "mtl: evaluating examples %d to %d", start, start+len(rows)-1)
-		}
-		for i := range tasks {
-			losses[i] += prog.loss(i)
-			tallies[i].add(prog, i, data, rows)
+		res.Examples += d.n
+		for start := 0; start < d.n; start += evalBatch {
+			if err := ctx.Err(); err != nil {
+				return nil, errors.Wrapf(err, "mtl: evaluation stopped at example %d of %s", start, d.name)
+			}
+			rows = rows[:0]
+			for r := start; r < min(start+evalBatch, d.n); r++ {
+				rows = append(rows, r)
+			}
+			// Task row weights 1/N_t make each batch's loss its share of
+			// the task's mean over its N_t labelled examples.
+			prog.load(s, d, rows, false)
+			if err := prog.run(); err != nil {
+				return nil, errors.WithMessagef(err, "mtl: evaluating examples %d to %d of %s", start, start+len(rows)-1, d.name)
+			}
+			for _, i := range prog.slots[s].tasks {
+				losses[i] += prog.loss(i)
+				tallies[i].add(prog, i, d, rows)
+			}
 		}
 	}
 	for i, t := range tasks {

@@ -13,7 +13,7 @@ import (
 func (n *network) mmoe() ([]*gorgonia.Node, error) {
 	experts := make([]*gorgonia.Node, n.spec.Arch.experts())
 	for k := range experts {
-		e, err := n.expert(fmt.Sprintf("expert.%d", k), n.spec.Shared, n.x, n.allTasks())
+		e, err := n.expert(fmt.Sprintf("expert.%d", k), n.spec.Shared, n.x(), n.allTasks())
 		if err != nil {
 			return nil, err
 		}
@@ -21,7 +21,7 @@ func (n *network) mmoe() ([]*gorgonia.Node, error) {
 	}
 	reps := make([]*gorgonia.Node, len(n.spec.Tasks))
 	for i, t := range n.spec.Tasks {
-		r, err := n.gate(t.Name+".gate", n.x, experts, []string{t.Name})
+		r, err := n.gate(t.Name+".gate", n.x(), experts, []string{t.Name})
 		if err != nil {
 			return nil, err
 		}
@@ -41,9 +41,9 @@ func (n *network) ple() ([]*gorgonia.Node, error) {
 	tasks := n.spec.Tasks
 	taskIn := make([]*gorgonia.Node, len(tasks))
 	for i := range taskIn {
-		taskIn[i] = n.x
+		taskIn[i] = n.x()
 	}
-	sharedIn := n.x
+	sharedIn := n.x()
 	layers := n.spec.Shared
 	for lv := 0; lv < a.levels(); lv++ {
 		prefix := ""

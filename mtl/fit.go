@@ -77,20 +77,50 @@ var ErrNonFinite = errors.New("mtl: loss is not finite")
 func (m *Model) Fit(ctx context.Context, data *datasets.Dataset, cfg FitConfig) (hist *History, err error) {
 	hist = &History{}
 	defer recoverPanic(&err, "fit")
-	if cfg, err = cfg.withDefaults(); err != nil {
-		return hist, err
+	if m.spec.MultiInput() {
+		return hist, errors.Errorf("mtl: fit: the model has inputs %v, each with its own dataset: use FitInputs", m.inputNames())
 	}
-	train, val, err := splitData(data, cfg)
+	return m.fit(ctx, map[string]*datasets.Dataset{"": data}, cfg, hist)
+}
+
+// FitInputs trains a multi-input model: data maps each input's name to
+// the dataset its tasks learn from. Every step takes one batch of
+// BatchSize examples from every input's dataset, runs them through their
+// encoders and the shared layers together, and applies the gradient of
+// the weighted sum of all the tasks' losses. An epoch is one pass over the
+// largest dataset; a smaller one is reshuffled and started again whenever
+// it runs out, so its examples are seen more than once per epoch.
+// ValidationSplit holds out the last fraction of each dataset;
+// ValidationData is for single-input models only. Otherwise as Fit.
+func (m *Model) FitInputs(ctx context.Context, data map[string]*datasets.Dataset, cfg FitConfig) (hist *History, err error) {
+	hist = &History{}
+	defer recoverPanic(&err, "fit")
+	return m.fit(ctx, data, cfg, hist)
+}
+
+// fit trains on one dataset per input and fills hist.
+func (m *Model) fit(ctx context.Context, data map[string]*datasets.Dataset, cfg FitConfig, hist *History) (*History, error) {
+	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return hist, err
+	}
+	if cfg.ValidationData != nil && m.spec.MultiInput() {
+		return hist, errors.New("mtl: fit: ValidationData is for single-input models; use ValidationSplit")
+	}
+	train := make(map[string]*datasets.Dataset, len(data))
+	val := make(map[string]*datasets.Dataset, len(data))
+	for name, d := range data {
+		if train[name], val[name], err = splitData(d, cfg); err != nil {
+			return hist, errors.WithMessagef(err, "input %q", name)
+		}
 	}
 	t, err := m.newTrainer(train, cfg)
 	if err != nil {
 		return hist, err
 	}
-	var valData *boundData
-	if val != nil {
-		if valData, err = m.bind(val, "validation"); err != nil {
+	var valData []*boundData
+	if val[m.spec.inputs()[0].Name] != nil {
+		if valData, err = m.bindInputs(val, "validation"); err != nil {
 			return hist, err
 		}
 	}
@@ -101,14 +131,14 @@ func (m *Model) Fit(ctx context.Context, data *datasets.Dataset, cfg FitConfig) 
 			return hist, err
 		}
 		if valData != nil {
-			res, err := m.evaluate(ctx, valData)
+			res, err := m.evaluate(ctx, valData...)
 			if err != nil {
 				return hist, errors.WithMessagef(err, "mtl: epoch %d: validation", epoch)
 			}
 			res.addTo(row, "val_")
 		}
 		hist.add(row, keys)
-		cfg.Recorder.Record(Event{Kind: EpochEnd, Epoch: epoch, Epochs: cfg.Epochs, Steps: t.steps, Examples: t.data.n,
+		cfg.Recorder.Record(Event{Kind: EpochEnd, Epoch: epoch, Epochs: cfg.Epochs, Steps: t.steps, Examples: t.examples(),
 			Loss: row["loss"], Metrics: row, Keys: keys, Elapsed: t.elapsed})
 	}
 	return hist, nil
@@ -152,24 +182,26 @@ func (m *Model) historyKeys(withVal bool) []string {
 	return keys
 }
 
-// A trainer holds the state of one Fit: the bound data, the compiled
-// training program, the optimiser and the shuffling generator. A
+// A trainer holds the state of one Fit: the bound data of each input, the
+// compiled training program, the optimiser and the generators. A
 // checkpoint of training is a snapshot of this state plus the weights.
 type trainer struct {
 	m       *Model
 	cfg     FitConfig
-	data    *boundData
+	data    []*boundData // per input
 	prog    *program
 	opt     optim.Optimizer
 	rng     *rand.Rand // shuffling
 	dropRNG *rand.Rand // dropout masks
-	steps   int
-	elapsed time.Duration // this epoch's training time
-	order   []int
+	steps   int        // per epoch: batches of the largest dataset
+	elapsed time.Duration
+	orders  [][]int // per input: the example order
+	cursor  []int   // per input: the next position in orders
+	rows    [][]int // per input: this step's rows
 }
 
-func (m *Model) newTrainer(train *datasets.Dataset, cfg FitConfig) (*trainer, error) {
-	data, err := m.bind(train, "training")
+func (m *Model) newTrainer(train map[string]*datasets.Dataset, cfg FitConfig) (*trainer, error) {
+	data, err := m.bindInputs(train, "training")
 	if err != nil {
 		return nil, err
 	}
@@ -188,24 +220,60 @@ func (m *Model) newTrainer(train *datasets.Dataset, cfg FitConfig) (*trainer, er
 	if err := prog.setTaskWeights(weights); err != nil {
 		return nil, err
 	}
-	order := make([]int, data.n)
-	for i := range order {
-		order[i] = i
-	}
-	return &trainer{
-		m: m, cfg: cfg, data: data, prog: prog, opt: opt, order: order,
+	t := &trainer{
+		m: m, cfg: cfg, data: data, prog: prog, opt: opt,
 		rng:     rand.New(rand.NewPCG(uint64(cfg.Seed), 0x9e3779b97f4a7c15)),
 		dropRNG: rand.New(rand.NewPCG(uint64(cfg.Seed), 0xd1b54a32d192ed03)),
-		steps:   (data.n + cfg.BatchSize - 1) / cfg.BatchSize,
-	}, nil
+		cursor:  make([]int, len(data)),
+		rows:    make([][]int, len(data)),
+	}
+	for _, d := range data {
+		order := make([]int, d.n)
+		for i := range order {
+			order[i] = i
+		}
+		t.orders = append(t.orders, order)
+		t.steps = max(t.steps, (d.n+cfg.BatchSize-1)/cfg.BatchSize)
+	}
+	return t, nil
 }
 
-// epoch trains on every example once and returns the epoch's training
-// metrics.
+// examples returns the number of examples of the largest dataset, the
+// examples of one epoch.
+func (t *trainer) examples() int {
+	n := 0
+	for _, d := range t.data {
+		n = max(n, d.n)
+	}
+	return n
+}
+
+// shuffle starts input s's order afresh.
+func (t *trainer) shuffle(s int) {
+	if !t.cfg.NoShuffle {
+		o := t.orders[s]
+		t.rng.Shuffle(len(o), func(i, j int) { o[i], o[j] = o[j], o[i] })
+	}
+	t.cursor[s] = 0
+}
+
+// next sets t.rows[s] to input s's next batch, starting its order again
+// when it has run out.
+func (t *trainer) next(s int) {
+	if t.cursor[s] >= len(t.orders[s]) {
+		t.shuffle(s)
+	}
+	end := min(t.cursor[s]+t.cfg.BatchSize, len(t.orders[s]))
+	t.rows[s] = t.orders[s][t.cursor[s]:end]
+	t.cursor[s] = end
+}
+
+// epoch trains on one pass over the largest dataset and returns the
+// epoch's training metrics.
 func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[string]float64, error) {
 	tasks := t.m.spec.Tasks
-	if !t.cfg.NoShuffle {
-		t.rng.Shuffle(len(t.order), func(i, j int) { t.order[i], t.order[j] = t.order[j], t.order[i] })
+	for s := range t.data {
+		t.shuffle(s)
 	}
 	t.elapsed = 0
 	t.cfg.Recorder.Record(Event{Kind: EpochStart, Epoch: epoch, Epochs: t.cfg.Epochs, Steps: t.steps})
@@ -217,23 +285,29 @@ func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[stri
 		if err := ctx.Err(); err != nil {
 			return nil, errors.Wrapf(err, "mtl: epoch %d: stopped before step %d", epoch, step)
 		}
-		rows := t.order[(step-1)*t.cfg.BatchSize : min(step*t.cfg.BatchSize, t.data.n)]
+		n := 0
+		for s := range t.data {
+			t.next(s)
+			n += len(t.rows[s])
+		}
 		start := time.Now()
-		if err := t.step(rows); err != nil {
+		if err := t.step(); err != nil {
 			return nil, errors.WithMessagef(err, "mtl: epoch %d step %d", epoch, step)
 		}
 		elapsed := time.Since(start)
 		t.elapsed += elapsed
 		hist.TrainSeconds += elapsed.Seconds()
-		hist.TrainExamples += len(rows)
+		hist.TrainExamples += n
 
-		total += t.prog.totalLoss() * float64(len(rows))
-		for i := range tasks {
-			// A task's batch loss is its mean over the batch's labelled rows.
-			taskLoss[i] += t.prog.loss(i) * float64(t.prog.counts[i])
-			tallies[i].add(t.prog, i, t.data, rows)
+		total += t.prog.totalLoss() * float64(n)
+		for s, sl := range t.prog.slots {
+			for _, i := range sl.tasks {
+				// A task's batch loss is its mean over the batch's labelled rows.
+				taskLoss[i] += t.prog.loss(i) * float64(t.prog.counts[i])
+				tallies[i].add(t.prog, i, t.data[s], t.rows[s])
+			}
 		}
-		seen += len(rows)
+		seen += n
 		t.cfg.Recorder.Record(Event{Kind: BatchEnd, Epoch: epoch, Epochs: t.cfg.Epochs, Step: step, Steps: t.steps,
 			Examples: seen, Loss: total / float64(seen), Elapsed: t.elapsed})
 	}
@@ -247,10 +321,12 @@ func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[stri
 	return row, nil
 }
 
-// step trains on the given rows: forward, backward, and the update,
-// which is skipped when a loss is not finite.
-func (t *trainer) step(rows []int) error {
-	t.prog.load(t.data, t.m.spec.Width(), rows, true)
+// step trains on the rows chosen for each input: forward, backward, and
+// the update, which is skipped when a loss is not finite.
+func (t *trainer) step() error {
+	for s, d := range t.data {
+		t.prog.load(s, d, t.rows[s], true)
+	}
 	for _, mask := range t.prog.net.masks {
 		if err := graph.FillDropoutMask(mask.node, mask.rate, t.dropRNG); err != nil {
 			return err
@@ -262,8 +338,8 @@ func (t *trainer) step(rows []int) error {
 	if err := t.checkFinite(); err != nil {
 		return err
 	}
-	for _, s := range t.prog.net.norms {
-		if err := s.Update(len(rows), batchNormMomentum); err != nil {
+	for _, n := range t.prog.net.norms {
+		if err := n.stats.Update(len(t.rows[n.slot]), batchNormMomentum); err != nil {
 			return err
 		}
 	}

@@ -71,7 +71,7 @@ func TestTaskWeightsAreInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.load(b, 6, []int{0, 1, 2, 3}, true)
+	p.load(0, b, []int{0, 1, 2, 3}, true)
 	for _, w := range [][]float64{{1, 1}, {0.25, 3}} {
 		if err := p.setTaskWeights(w); err != nil {
 			t.Fatal(err)

@@ -3,6 +3,8 @@ package mtl
 import (
 	"runtime"
 	"testing"
+
+	"github.com/gomtl/gomtl/datasets"
 )
 
 // TestNoMemoryGrowthPerStep trains 3,000 steps and checks that the live
@@ -12,14 +14,14 @@ import (
 func TestNoMemoryGrowthPerStep(t *testing.T) {
 	m := MustNew(syntheticSpec())
 	cfg, _ := FitConfig{BatchSize: 32}.withDefaults()
-	tr, err := m.newTrainer(synthetic(320, 1), cfg)
+	tr, err := m.newTrainer(map[string]*datasets.Dataset{"": synthetic(320, 1)}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	steps := func(n int) uint64 {
 		for i := 0; i < n; i++ {
-			s := i % 10
-			if err := tr.step(tr.order[s*32 : (s+1)*32]); err != nil {
+			tr.next(0)
+			if err := tr.step(); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -16,13 +16,20 @@ type network struct {
 	b     *graph.Builder
 	spec  Spec
 	train bool
-	x     *gorgonia.Node // (batch, width)
-	rowW  *gorgonia.Node // (batch) row weights, for batch statistics
+	slots []*slot // one per input
+	cur   int     // the slot whose layers are being built
 
 	outputs []*gorgonia.Node // per task: logits (classify) or values (regress)
 	masks   []dropoutMask
-	norms   []*graph.BatchNormStats
+	norms   []slotNorm
 	layers  []LayerInfo
+}
+
+// A slotNorm is the batch statistics of one batch-norm layer and the slot
+// whose rows they are computed from.
+type slotNorm struct {
+	stats *graph.BatchNormStats
+	slot  int
 }
 
 // A dropoutMask is a mask input node and the rate to fill it with.
@@ -40,12 +47,12 @@ type LayerInfo struct {
 	Tasks  []string `json:"tasks"`  // the tasks whose losses train it
 }
 
-// buildNetwork adds spec's network to b's graph for the input x of shape
-// (batch, width) and returns it with each task's output in task order.
+// buildNetwork adds spec's network to b's graph, reading each slot's input
+// x (batch, width), and returns it with each task's output in task order.
 // With train set, dropout is active and batch normalisation uses batch
-// statistics weighted by rowW.
-func buildNetwork(b *graph.Builder, spec Spec, x, rowW *gorgonia.Node, train bool) (*network, error) {
-	n := &network{b: b, spec: spec, train: train, x: x, rowW: rowW, outputs: make([]*gorgonia.Node, len(spec.Tasks))}
+// statistics weighted by the slot's row weights.
+func buildNetwork(b *graph.Builder, spec Spec, slots []*slot, train bool) (*network, error) {
+	n := &network{b: b, spec: spec, train: train, slots: slots, outputs: make([]*gorgonia.Node, len(spec.Tasks))}
 	var reps []*gorgonia.Node
 	var err error
 	switch spec.Arch.kind() {
@@ -72,16 +79,28 @@ func buildNetwork(b *graph.Builder, spec Spec, x, rowW *gorgonia.Node, train boo
 // allTasks lists every task's name.
 func (n *network) allTasks() []string { return taskNames(n.spec) }
 
-// hard is hard parameter sharing: one trunk that every task reads.
+// x returns the input of the slot being built.
+func (n *network) x() *gorgonia.Node { return n.slots[n.cur].x }
+
+// hard is hard parameter sharing: one trunk that every task reads. In a
+// multi-input model each input first goes through its own encoder, and
+// the trunk (one set of parameters) is applied to each encoder's output.
 func (n *network) hard() ([]*gorgonia.Node, error) {
-	h, err := n.stack("shared", n.spec.Shared, n.x, n.allTasks())
-	if err != nil {
-		return nil, err
-	}
 	reps := make([]*gorgonia.Node, len(n.spec.Tasks))
-	for i := range reps {
-		reps[i] = h
+	for s, in := range n.spec.inputs() {
+		n.cur = s
+		h, err := n.stack(in.Name+".encoder", in.Encoder, n.x(), n.slots[s].taskNames)
+		if err != nil {
+			return nil, err
+		}
+		if h, err = n.stack("shared", n.spec.Shared, h, n.allTasks()); err != nil {
+			return nil, err
+		}
+		for _, t := range n.slots[s].tasks {
+			reps[t] = h
+		}
 	}
+	n.cur = 0
 	return reps, nil
 }
 
@@ -93,8 +112,10 @@ func (n *network) heads(reps []*gorgonia.Node) error {
 		return errors.WithMessage(err, "mtl")
 	}
 	hidden := make([]*gorgonia.Node, len(n.spec.Tasks))
+	inputs := n.spec.taskInputs()
 	for _, i := range order {
 		t := n.spec.Tasks[i]
+		n.cur = inputs[i]
 		owners := n.owners(i)
 		in := reps[i]
 		if c := t.Cascade; c != nil {
@@ -211,8 +232,8 @@ func (n *network) layer(name string, l Layer, h *gorgonia.Node, owners []string)
 		}
 	case BatchNormKind:
 		var stats *graph.BatchNormStats
-		if y, stats, err = n.b.BatchNorm(name, h, n.rowW, n.train); err == nil && stats != nil {
-			n.norms = append(n.norms, stats)
+		if y, stats, err = n.b.BatchNorm(name, h, n.slots[n.cur].rowW, n.train); err == nil && stats != nil {
+			n.norms = append(n.norms, slotNorm{stats: stats, slot: n.cur})
 		}
 	default:
 		err = errors.Errorf("unknown layer kind %q", l.Kind)
@@ -233,8 +254,8 @@ func (n *network) image(name string, h *gorgonia.Node) (*gorgonia.Node, error) {
 	if h.Shape().Dims() == 4 {
 		return h, nil
 	}
-	in := n.spec.Input
-	if h != n.x || len(in) < 2 {
+	in := n.spec.inputs()[n.cur].Shape
+	if h != n.x() || len(in) < 2 {
 		return nil, errors.Errorf("%s needs images (batch, channels, height, width), but reads %v (the model's input is %v)", name, h.Shape(), in)
 	}
 	shape := append([]int{h.Shape()[0]}, in...)
@@ -244,8 +265,14 @@ func (n *network) image(name string, h *gorgonia.Node) (*gorgonia.Node, error) {
 	return n.b.Reshape(h, shape...)
 }
 
-// record notes a built layer for summaries.
+// record notes a built layer for summaries; a layer built again (a
+// shared block applied to a second input) is noted once.
 func (n *network) record(name, kind string, y *gorgonia.Node, params int, owners []string) {
+	for _, l := range n.layers {
+		if l.Name == name {
+			return
+		}
+	}
 	n.layers = append(n.layers, LayerInfo{Name: name, Kind: kind, Output: append([]int(nil), y.Shape()[1:]...), Params: params, Tasks: owners})
 }
 

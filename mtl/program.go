@@ -18,9 +18,8 @@ type program struct {
 	vm    gorgonia.VM
 	net   *network
 
-	x       *gorgonia.Node   // (batch, width)
+	slots   []*slot          // one per input
 	targets []*gorgonia.Node // per task (batch, k): one-hot classes, 0/1 or real targets
-	rowW    *gorgonia.Node   // (batch): 1/n on the n real rows, 0 on padding (batch statistics)
 	taskRow []*gorgonia.Node // per task (batch): the rows' weights in the task's loss (0 without a label)
 	kinds   []string         // per task kind
 	taskW   []*gorgonia.Node // per task scalar loss weight
@@ -36,9 +35,7 @@ type program struct {
 	paramData, gradData [][]float32
 
 	// float32 views of the input tensors (nil for float64 programs).
-	xData        []float32
 	targetData   [][]float32
-	rowWData     []float32
 	taskRowWData [][]float32
 	// counts holds, after load, each task's number of rows with a label.
 	counts []int
@@ -51,13 +48,10 @@ func buildProgram(spec Spec, store *graph.Store, batch int, train bool) (p *prog
 	defer recoverPanic(&err, "building the graph for batch size %d", batch)
 	b := graph.NewBuilder(store)
 	p = &program{batch: batch, g: b.G, counts: make([]int, len(spec.Tasks))}
-	if p.x, err = b.Input("x", batch, spec.Width()); err != nil {
+	if p.slots, err = newSlots(b, spec, batch); err != nil {
 		return nil, err
 	}
-	if p.rowW, err = b.Input("row_weights", batch); err != nil {
-		return nil, err
-	}
-	if p.net, err = buildNetwork(b, spec, p.x, p.rowW, train); err != nil {
+	if p.net, err = buildNetwork(b, spec, p.slots, train); err != nil {
 		return nil, err
 	}
 	for i, t := range spec.Tasks {
@@ -82,8 +76,10 @@ func buildProgram(spec Spec, store *graph.Store, batch int, train bool) (p *prog
 		p.gradData = make([][]float32, len(p.params))
 	}
 	if store.Dtype() == tensor.Float32 {
-		p.xData = p.x.Value().Data().([]float32)
-		p.rowWData = p.rowW.Value().Data().([]float32)
+		for _, s := range p.slots {
+			s.xData = s.x.Value().Data().([]float32)
+			s.rowWData = s.rowW.Value().Data().([]float32)
+		}
 		for i, t := range p.targets {
 			p.targetData = append(p.targetData, t.Value().Data().([]float32))
 			p.taskRowWData = append(p.taskRowWData, p.taskRow[i].Value().Data().([]float32))
@@ -98,12 +94,54 @@ func buildProgram(spec Spec, store *graph.Store, batch int, train bool) (p *prog
 		watch = append(watch, p.outs[i], p.losses[i])
 	}
 	for _, s := range p.net.norms {
-		for _, n := range s.Nodes() {
+		for _, n := range s.stats.Nodes() {
 			watch = append(watch, n)
 		}
 	}
 	p.vm = gorgonia.NewTapeMachine(p.g, gorgonia.TraceExec(), gorgonia.WithWatchlist(watch...))
 	return p, nil
+}
+
+// A slot is one input of a program: its input tensors, which the caller
+// fills in place, and the tasks that read it. A single-input model has one
+// unnamed slot.
+type slot struct {
+	name      string
+	width     int
+	x         *gorgonia.Node // (batch, width)
+	rowW      *gorgonia.Node // (batch): 1/n on the n real rows, 0 on padding (batch statistics)
+	tasks     []int          // the tasks that read this input
+	taskNames []string
+
+	xData, rowWData []float32 // float32 views (nil for float64 programs)
+}
+
+// newSlots adds the input nodes of every input of spec.
+func newSlots(b *graph.Builder, spec Spec, batch int) ([]*slot, error) {
+	inputs := spec.taskInputs()
+	var slots []*slot
+	for i, in := range spec.inputs() {
+		s := &slot{name: in.Name, width: in.width()}
+		prefix := ""
+		if in.Name != "" {
+			prefix = in.Name + "."
+		}
+		var err error
+		if s.x, err = b.Input(prefix+"x", batch, s.width); err != nil {
+			return nil, err
+		}
+		if s.rowW, err = b.Input(prefix+"row_weights", batch); err != nil {
+			return nil, err
+		}
+		for t, task := range spec.Tasks {
+			if inputs[t] == i {
+				s.tasks = append(s.tasks, t)
+				s.taskNames = append(s.taskNames, task.Name)
+			}
+		}
+		slots = append(slots, s)
+	}
+	return slots, nil
 }
 
 // addLoss adds task t's target input, its loss on the network output out

@@ -12,7 +12,11 @@ type Spec struct {
 	// Input is the shape of one example: [width] for vectors, [channels,
 	// height, width] (or [height, width]) for images. Dense layers see
 	// examples flattened; conv and pooling layers see images.
-	Input []int `json:"input"`
+	Input []int `json:"input,omitempty"`
+	// Inputs, instead of Input, declares a multi-input model: each input
+	// has its own shape and encoder, each task reads one of them (with its
+	// own dataset), and Shared is applied to every encoder's output.
+	Inputs []InputSpec `json:"inputs,omitempty"`
 	// Arch selects how the tasks share the network; its zero value is
 	// hard sharing (one trunk, a head per task).
 	Arch Arch `json:"arch,omitzero"`
@@ -42,16 +46,8 @@ const (
 // layer. Shape problems a layer meets (a kernel larger than its input,
 // say) are found by New, which builds the network.
 func (s Spec) Validate() error {
-	if len(s.Input) == 0 {
-		return errors.New("mtl: spec: input shape is empty")
-	}
-	for i, d := range s.Input {
-		if d < 1 {
-			return errors.Errorf("mtl: spec: input shape %v: dimension %d is %d", s.Input, i, d)
-		}
-	}
-	if len(s.Input) > 3 {
-		return errors.Errorf("mtl: spec: input shape %v: want [width], [height width] or [channels height width]", s.Input)
+	if err := s.validateInputs(); err != nil {
+		return errors.WithMessage(err, "mtl: spec")
 	}
 	if err := s.Arch.validate(); err != nil {
 		return errors.WithMessage(err, "mtl: spec: arch")
@@ -80,7 +76,8 @@ func (s Spec) Validate() error {
 	return nil
 }
 
-// Width is the number of input values per example: the product of Input.
+// Width is the number of input values per example: the product of Input
+// (1 for a multi-input spec, whose inputs have widths of their own).
 func (s Spec) Width() int {
 	w := 1
 	for _, d := range s.Input {
@@ -168,6 +165,7 @@ func (s Spec) SplitAt(k int) (Spec, error) {
 func (s Spec) clone() Spec {
 	c := s
 	c.Input = append([]int(nil), s.Input...)
+	c.Inputs = cloneInputs(s.Inputs)
 	c.Arch = s.Arch.clone()
 	c.Shared = cloneLayers(s.Shared)
 	c.Tasks = make([]Task, len(s.Tasks))

@@ -45,6 +45,9 @@ type Task struct {
 	// part and the task's output layer. Empty: the output layer reads the
 	// shared part directly.
 	Head []Layer `json:"head,omitempty"`
+	// Input names the input the task reads in a multi-input model
+	// (Spec.Inputs); empty otherwise.
+	Input string `json:"input,omitempty"`
 	// Cascade, when set, makes this task read another task's output
 	// beside the shared representation (the serial architecture).
 	Cascade *Cascade `json:"cascade,omitempty"`
