@@ -2,7 +2,9 @@ package mtl
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"io"
+	"math"
 	"strconv"
 
 	"github.com/pkg/errors"
@@ -77,6 +79,50 @@ func (h *History) WriteCSV(w io.Writer) error {
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return errors.Wrap(err, "mtl: writing history csv")
+	}
+	return nil
+}
+
+// MarshalJSON writes the history with null for a value that is not finite
+// (the AUC of an epoch whose examples hold one class only), which JSON
+// cannot hold.
+func (h *History) MarshalJSON() ([]byte, error) {
+	metrics := make(map[string][]any, len(h.Metrics))
+	for k, vs := range h.Metrics {
+		row := make([]any, len(vs))
+		for i, v := range vs {
+			row[i] = finiteOrNil(v)
+		}
+		metrics[k] = row
+	}
+	type plain History // without the methods, so no recursion
+	return json.Marshal(struct {
+		*plain
+		Metrics map[string][]any `json:"metrics"`
+	}{(*plain)(h), metrics})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, null as NaN.
+func (h *History) UnmarshalJSON(b []byte) error {
+	type plain History
+	var v struct {
+		*plain
+		Metrics map[string][]*float64 `json:"metrics"`
+	}
+	v.plain = (*plain)(h)
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	h.Metrics = make(map[string][]float64, len(v.Metrics))
+	for k, vs := range v.Metrics {
+		row := make([]float64, len(vs))
+		for i, p := range vs {
+			row[i] = math.NaN()
+			if p != nil {
+				row[i] = *p
+			}
+		}
+		h.Metrics[k] = row
 	}
 	return nil
 }

@@ -27,9 +27,10 @@ func loadModel(dir string) (*mtl.Model, error) {
 }
 
 // readImages reads the images of an IDX file of uint8 pixels, N examples
-// of width values each (for MNIST, [N 28 28]), scaled to [0, 1] as MNIST
-// is, then mapped by pixel unless it is nil (MultiMNIST normalises).
-func readImages(path string, width int, pixel func(float32) float32) ([][]float32, error) {
+// of the shape [1 H W] each (for MNIST, [N 28 28]), scaled to [0, 1] as
+// MNIST is, then mapped by pixel unless it is nil (MultiMNIST normalises).
+func readImages(path string, shape []int, pixel func(float32) float32) ([][]float32, error) {
+	width := width(shape)
 	x, err := datasets.ReadIDXFile(path)
 	if err != nil {
 		return nil, err
@@ -42,7 +43,7 @@ func readImages(path string, width int, pixel func(float32) float32) ([][]float3
 		}
 	}
 	if x.Type != datasets.IDXUint8 || per != width {
-		return nil, fmt.Errorf("%s: want uint8 images of %d pixels each, such as [N 28 28]; the file holds %s %v", path, width, x.Type, x.Dims)
+		return nil, fmt.Errorf("%s: want uint8 images of %d pixels each, such as [N %d %d]; the file holds %s %v", path, width, shape[1], shape[2], x.Type, x.Dims)
 	}
 	pixels, err := x.Pixels()
 	if err != nil {
@@ -65,23 +66,27 @@ type dataOptions struct {
 	dataset     string
 	data        string
 	correlation float64
-	seed        int64 // eval and predict: --seed of the mmoe-synth data
-	fromRun     bool  // eval and predict: the defaults are the run's
+	seed        int64      // eval and predict: --seed of the data
+	fromRun     bool       // eval and predict: the defaults are the run's
+	csv         csvOptions // train and summary: how to read csv:PATH
 }
 
-// register adds --dataset, --data and --correlation to fs, and for eval
-// and predict (fromRun: the defaults are the run's) --seed.
+// register adds --dataset, --data and --correlation to fs, for train the
+// csv flags, and for eval and predict (fromRun: the defaults are the
+// run's) --seed.
 func (o *dataOptions) register(fs *flag.FlagSet, fromRun bool) {
 	o.fromRun = fromRun
 	if fromRun {
 		fs.StringVar(&o.dataset, "dataset", "", "the dataset `NAME`: "+datasetNames()+" (default: the run's, else mnist)")
 		fs.Float64Var(&o.correlation, "correlation", 0, "mmoe-synth: the tasks' correlation `P`, in [-1, 1] (default: the run's, else 0.5)")
-		fs.Int64Var(&o.seed, "seed", 0, "mmoe-synth: the seed `N` of the data (default: the run's, else 1)")
+		fs.Int64Var(&o.seed, "seed", 0, "the seed `N` of the data of "+seededNames()+" (default: the run's, else 1)")
 	} else {
 		fs.StringVar(&o.dataset, "dataset", mnistName, "the dataset `NAME`: "+datasetNames())
 		fs.Float64Var(&o.correlation, "correlation", defaultCorrelation, "mmoe-synth: the tasks' correlation `P`, in [-1, 1]; --seed seeds the data")
+		o.csv.register(fs)
 	}
-	fs.StringVar(&o.data, "data", "", "mnist, multimnist: read MNIST from `DIR`, a folder with the four MNIST files (default: the GoMNIST module's copy)")
+	fs.StringVar(&o.data, "data", "", "mnist, multimnist, mnist-loc: read MNIST from `DIR`, a folder with the four MNIST files (default: the GoMNIST module's copy); "+
+		"spam: read the SpamAssassin corpus from DIR (default: $"+datasets.SpamEnv+", else .data/spam-assassin/package/data, where make data puts it)")
 }
 
 // choose returns the dataset of --dataset and checks that the data flags
@@ -89,25 +94,35 @@ func (o *dataOptions) register(fs *flag.FlagSet, fromRun bool) {
 func (o *dataOptions) choose(cmd string, set map[string]bool) (*dataset, error) {
 	d, ok := lookupDataset(o.dataset)
 	switch {
+	case !ok && o.dataset == csvPrefix:
+		return nil, usageErrorf(cmd, "--dataset %q names no file, want csv:PATH", o.dataset)
 	case !ok:
 		return nil, usageErrorf(cmd, "--dataset %q, want %s", o.dataset, datasetNames())
-	case set["data"] && d.name == mmoeSynthName:
-		return nil, usageErrorf(cmd, "--data is for mnist and multimnist; %s is generated", d.name)
+	case set["data"] && !d.dataDir:
+		return nil, usageErrorf(cmd, "--data is for %s, not %s", dataDirNames(), d.name)
 	case set["correlation"] && d.name != mmoeSynthName:
 		return nil, usageErrorf(cmd, "--correlation is for mmoe-synth, not %s", d.name)
-	case o.fromRun && set["seed"] && d.name != mmoeSynthName:
-		return nil, usageErrorf(cmd, "--seed is for mmoe-synth data, not %s", d.name)
+	case o.fromRun && set["seed"] && !d.seeded:
+		return nil, usageErrorf(cmd, "--seed is for the data of %s, not %s", seededNames(), d.name)
 	case !(o.correlation >= -1 && o.correlation <= 1):
 		return nil, usageErrorf(cmd, "--correlation %v, want a value in [-1, 1]", o.correlation)
 	case o.seed < 0:
 		return nil, usageErrorf(cmd, "--seed %d, want at least 0", o.seed)
+	}
+	if !d.isCSV() {
+		for _, f := range csvFlags {
+			if set[f] {
+				return nil, usageErrorf(cmd, "--%s is for --dataset csv:PATH, not %s", f, d.name)
+			}
+		}
 	}
 	return d, nil
 }
 
 // forRun resolves the dataset of eval and predict: the flags given (set),
 // else what the run folder dir recorded in its summary.json, else mnist
-// and the defaults.
+// and the defaults. A csv dataset needs the run folder: it is read as the
+// run read it, and standardised by the run's statistics.
 func (o *dataOptions) forRun(cmd, dir string, set map[string]bool) (*dataset, dataSource, error) {
 	rec, err := readRecorded(dir)
 	if err != nil {
@@ -120,8 +135,11 @@ func (o *dataOptions) forRun(cmd, dir string, set map[string]bool) (*dataset, da
 			o.dataset = rec.Dataset
 		}
 	}
-	if rec != nil && rec.Dataset == o.dataset && rec.Config.MMoESynth != nil {
-		src.correlation, src.seed = rec.Config.MMoESynth.Correlation, rec.Config.MMoESynth.Seed
+	if rec != nil && rec.Dataset == o.dataset {
+		src.seed = uint64(rec.Seed) // the seeded datasets' data is the run's
+		if c := rec.Config.MMoESynth; c != nil {
+			src.correlation, src.seed = c.Correlation, c.Seed
+		}
 	}
 	if !set["correlation"] {
 		o.correlation = src.correlation
@@ -131,8 +149,15 @@ func (o *dataOptions) forRun(cmd, dir string, set map[string]bool) (*dataset, da
 		return nil, dataSource{}, err
 	}
 	src.correlation = o.correlation
+	var seed *uint64
 	if set["seed"] {
 		src.seed = uint64(o.seed)
+		seed = &src.seed
+	}
+	if d.isCSV() {
+		if src.csv, err = csvFromRun(dir, rec, d, seed); err != nil {
+			return nil, dataSource{}, err
+		}
 	}
 	return d, src, nil
 }
@@ -140,8 +165,10 @@ func (o *dataOptions) forRun(cmd, dir string, set map[string]bool) (*dataset, da
 // recorded is what eval and predict read back from a run's summary.json.
 type recorded struct {
 	Dataset string `json:"dataset"`
+	Seed    int64  `json:"seed"`
 	Config  struct {
-		MMoESynth *synthConfig `json:"mmoe_synth"`
+		MMoESynth *synthConfig  `json:"mmoe_synth"`
+		CSV       *csvRunConfig `json:"csv"`
 	} `json:"config"`
 }
 

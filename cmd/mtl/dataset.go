@@ -22,58 +22,80 @@ type dataset struct {
 	// --batch.
 	trunk         string
 	epochs, batch int
-	// images: the examples are 28×28 images, so predict --images applies.
+	// images: the examples are images [1 H W], so predict --images
+	// applies (and predict --draw, with a box task).
 	images bool
+	// seeded: --seed also seeds the data (its generation or its split),
+	// and eval and predict read the seed back from the run.
+	seeded bool
+	// dataDir: --data names the folder the data is read from.
+	dataDir bool
 	// load returns one split, made from src.
 	load func(src dataSource, split datasets.Split) (*datasets.Dataset, error)
 	// pixel maps a pixel scaled to [0, 1] to the feature the dataset
 	// holds for it; nil for the identity.
 	pixel func(p float32) float32
+	// classes names the classes of each class task, when the data has
+	// names (csv): label i of task t is classes[t][i].
+	classes map[string][]string
 }
 
 // dataSource is what a dataset is made from: --data for the MNIST-based
-// datasets, the correlation and seed for mmoe-synth.
+// datasets and spam, the correlation for mmoe-synth, the seed for the
+// seeded datasets, and the file and its columns for csv.
 type dataSource struct {
-	dir         string  // --data; empty for the GoMNIST module's copy
-	correlation float64 // mmoe-synth: the cosine of the two tasks' weight vectors
-	seed        uint64  // mmoe-synth: the seed of the generator
+	dir         string     // --data; empty for the default copy
+	correlation float64    // mmoe-synth: the cosine of the two tasks' weight vectors
+	seed        uint64     // mmoe-synth, mnist-loc, spam, csv: the seed of the generator or of the split
+	csv         *csvSource // csv: the file, its tasks and features, and once read its data
 }
 
-// The datasets' names.
+// The datasets' names; a csv dataset is named csvPrefix + its file.
 const (
 	mnistName      = "mnist"
 	multiMNISTName = "multimnist"
 	mmoeSynthName  = "mmoe-synth"
+	mnistLocName   = "mnist-loc"
+	spamName       = "spam"
+	csvPrefix      = "csv:"
 )
 
 // defaultCorrelation is the default of --correlation (mmoe-synth).
 const defaultCorrelation = 0.5
 
-// allDatasets lists the datasets in help order.
+// mnistLocTestSeed is what datasets.MNISTLoc XORs into the seed of the
+// test split (its documentation gives the value; datasets does not export
+// it), so that --data derives the same test split from MNIST files.
+const mnistLocTestSeed uint64 = 0x9e3779b97f4a7c15
+
+// allDatasets lists the datasets in help order; the last one, csv, stands
+// for every csv:PATH.
 func allDatasets() []*dataset {
 	return []*dataset{
 		{
-			name:   mnistName,
-			about:  `MNIST digits [1 28 28]: "digit" (10 classes), "parity" (2 classes)`,
-			input:  []int{1, 28, 28},
-			tasks:  []mtl.Task{mtl.Classify("digit", 10), mtl.Classify("parity", 2)},
-			trunk:  "mlp",
-			epochs: 5,
-			batch:  32,
-			images: true,
-			load:   loadMNIST,
+			name:    mnistName,
+			about:   `MNIST digits [1 28 28]: "digit" (10 classes), "parity" (2 classes)`,
+			input:   []int{1, 28, 28},
+			tasks:   []mtl.Task{mtl.Classify("digit", 10), mtl.Classify("parity", 2)},
+			trunk:   "mlp",
+			epochs:  5,
+			batch:   32,
+			images:  true,
+			dataDir: true,
+			load:    loadMNIST,
 		},
 		{
-			name:   multiMNISTName,
-			about:  `two overlapping digits [1 28 28]: "left" (10 classes), "right" (10 classes)`,
-			input:  []int{1, 28, 28},
-			tasks:  []mtl.Task{mtl.Classify("left", 10), mtl.Classify("right", 10)},
-			trunk:  "lenet",
-			epochs: 10,
-			batch:  256,
-			images: true,
-			load:   loadMultiMNIST,
-			pixel:  multiMNISTPixel,
+			name:    multiMNISTName,
+			about:   `two overlapping digits [1 28 28]: "left" (10 classes), "right" (10 classes)`,
+			input:   []int{1, 28, 28},
+			tasks:   []mtl.Task{mtl.Classify("left", 10), mtl.Classify("right", 10)},
+			trunk:   "lenet",
+			epochs:  10,
+			batch:   256,
+			images:  true,
+			dataDir: true,
+			load:    loadMultiMNIST,
+			pixel:   multiMNISTPixel,
 		},
 		{
 			name:   mmoeSynthName,
@@ -83,13 +105,52 @@ func allDatasets() []*dataset {
 			trunk:  mmoeSynthTrunk,
 			epochs: 30,
 			batch:  128,
+			seeded: true,
 			load:   loadMMoESynth,
 		},
+		{
+			name:  mnistLocName,
+			about: `a digit on a cluttered canvas [1 56 56]: "digit" (10 classes), "box" (x0 y0 x1 y1)`,
+			input: []int{1, 56, 56},
+			// The box's smooth-L1 loss on coordinates in [0, 1] is a
+			// hundredth of the digit's cross-entropy or less; weighted 10,
+			// it still shapes the shared convolutions (measured at 300
+			// steps on 24,000 examples: mean IoU 0.57 against 0.48 at
+			// weight 1, digit accuracy 0.73 against 0.75).
+			tasks:   []mtl.Task{mtl.Classify("digit", 10), mtl.Box("box").WithWeight(10)},
+			trunk:   locTrunk,
+			epochs:  10,
+			batch:   128,
+			images:  true,
+			seeded:  true,
+			dataDir: true,
+			load:    loadMNISTLoc,
+		},
+		{
+			name:    spamName,
+			about:   fmt.Sprintf(`SpamAssassin mail as hashed words [%d]: "spam", "hard" (binary; hard: ham only)`, datasets.DefaultBOWDim),
+			input:   []int{datasets.DefaultBOWDim},
+			tasks:   []mtl.Task{mtl.Binary("spam"), mtl.Binary("hard")},
+			trunk:   textTrunk,
+			epochs:  5,
+			batch:   64,
+			seeded:  true,
+			dataDir: true,
+			load:    spamLoader(),
+		},
+		newCSVDataset("PATH"),
 	}
 }
 
-// lookupDataset returns the dataset called name.
+// lookupDataset returns the dataset called name: one of allDatasets, or
+// csv:PATH for any PATH that is not empty.
 func lookupDataset(name string) (*dataset, bool) {
+	if path, ok := strings.CutPrefix(name, csvPrefix); ok {
+		if path == "" {
+			return nil, false
+		}
+		return newCSVDataset(path), true
+	}
 	for _, d := range allDatasets() {
 		if d.name == name {
 			return d, true
@@ -98,13 +159,37 @@ func lookupDataset(name string) (*dataset, bool) {
 	return nil, false
 }
 
-// datasetNames returns "mnist, multimnist or mmoe-synth".
+// datasetNames returns "mnist, multimnist, ... or csv:PATH".
 func datasetNames() string {
 	var names []string
 	for _, d := range allDatasets() {
 		names = append(names, d.name)
 	}
 	return orList(names)
+}
+
+// seededNames returns "mmoe-synth, mnist-loc, spam and csv", the datasets
+// whose data --seed seeds.
+func seededNames() string {
+	var names []string
+	for _, d := range allDatasets() {
+		if d.seeded {
+			names = append(names, strings.TrimSuffix(d.name, ":PATH"))
+		}
+	}
+	return andList(names)
+}
+
+// dataDirNames returns "mnist, multimnist, mnist-loc and spam", the
+// datasets that --data applies to.
+func dataDirNames() string {
+	var names []string
+	for _, d := range allDatasets() {
+		if d.dataDir {
+			names = append(names, d.name)
+		}
+	}
+	return andList(names)
 }
 
 // datasetsHelp returns the dataset table of the help texts.
@@ -136,10 +221,14 @@ func (d *dataset) taskList() string {
 	return strings.Join(s, ", ")
 }
 
-// taskSize returns "10 classes", "1 regression value" or "2 regression
-// values".
+// taskSize returns "10 classes", "2 classes (binary)", "a box (4
+// values)", "1 regression value" or "2 regression values".
 func taskSize(t mtl.Task) string {
 	switch {
+	case t.Kind == mtl.BinaryKind:
+		return fmt.Sprintf("%d classes (binary)", t.Classes)
+	case t.Kind == mtl.BoxKind:
+		return fmt.Sprintf("a box (%d values)", t.Outputs)
 	case t.Kind != mtl.RegressKind:
 		return fmt.Sprintf("%d classes", t.Classes)
 	case t.Outputs == 1:
@@ -222,10 +311,60 @@ func loadMMoESynth(src dataSource, split datasets.Split) (*datasets.Dataset, err
 	return train, nil
 }
 
+// loadMNISTLoc returns a split of mnist-loc seeded by src.seed:
+// datasets.MNISTLoc, or with --data the same derivation from the MNIST
+// files of src.dir.
+func loadMNISTLoc(src dataSource, split datasets.Split) (*datasets.Dataset, error) {
+	cfg := datasets.MNISTLocConfig{Seed: src.seed}
+	if src.dir == "" {
+		return datasets.MNISTLoc(split, cfg)
+	}
+	mnist, err := datasets.MNISTFrom(src.dir, split)
+	if err != nil {
+		return nil, err
+	}
+	if split == datasets.Test {
+		cfg.Seed ^= mnistLocTestSeed
+	}
+	d, err := datasets.MNISTLocFrom(mnist, cfg)
+	if err != nil {
+		return nil, err
+	}
+	d.Name = mnistLocName + "-" + split.String()
+	return d, nil
+}
+
+// spamLoader returns the load function of spam: it reads the corpus from
+// src.dir (default: datasets.SpamDir, where make data puts it) once, on
+// the first call, and makes each split from it with src.seed.
+func spamLoader() func(src dataSource, split datasets.Split) (*datasets.Dataset, error) {
+	var corpus *datasets.SpamCorpus
+	return func(src dataSource, split datasets.Split) (*datasets.Dataset, error) {
+		if corpus == nil {
+			c, err := datasets.SpamAssassin(src.dir)
+			if err != nil {
+				return nil, err
+			}
+			corpus = c
+		}
+		return datasets.SpamFrom(corpus, split, datasets.SpamConfig{Seed: src.seed})
+	}
+}
+
 // orList returns "a, b or c".
 func orList(names []string) string {
+	return joinList(names, " or ")
+}
+
+// andList returns "a, b and c".
+func andList(names []string) string {
+	return joinList(names, " and ")
+}
+
+// joinList returns "a, b<last>c".
+func joinList(names []string, last string) string {
 	if len(names) < 2 {
 		return strings.Join(names, "")
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	return strings.Join(names[:len(names)-1], ", ") + last + names[len(names)-1]
 }

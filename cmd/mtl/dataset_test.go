@@ -31,6 +31,10 @@ func TestDatasetDefaults(t *testing.T) {
 		{"mmoe-synth", []string{"--dataset", "mmoe-synth"}, 30, 128, []int{100}, mtl.DenseKind, []string{"t1", "t2"}},
 		{"flags win", []string{"--dataset", "multimnist", "--epochs", "2", "--batch", "8", "--trunk", "mlp"}, 2, 8, []int{784}, mtl.DenseKind, []string{"left", "right"}},
 		{"mlp on mmoe-synth", []string{"--dataset", "mmoe-synth", "--trunk", "mlp", "--hidden", "7"}, 30, 128, []int{100}, mtl.DenseKind, []string{"t1", "t2"}},
+		{"mnist-loc", []string{"--dataset", "mnist-loc"}, 10, 128, []int{1, 56, 56}, mtl.Conv2dKind, []string{"digit", "box"}},
+		{"spam", []string{"--dataset", "spam"}, 5, 64, []int{4096}, mtl.DenseKind, []string{"spam", "hard"}},
+		{"csv", []string{"--dataset", "csv:" + irisCSV, "--tasks", "species:classify"}, 30, 16, []int{4}, mtl.DenseKind, []string{"species"}},
+		{"mlp on spam", []string{"--dataset", "spam", "--trunk", "mlp"}, 5, 64, []int{4096}, mtl.DenseKind, []string{"spam", "hard"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

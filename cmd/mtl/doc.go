@@ -23,22 +23,64 @@
 //	mnist       [1 28 28]  digit (10 classes), parity (2)   trunk mlp,        5 epochs, batch 32
 //	multimnist  [1 28 28]  left (10 classes), right (10)    trunk lenet,     10 epochs, batch 256
 //	mmoe-synth  [100]      t1, t2 (regression, 1 value)     trunk mmoe-synth, 30 epochs, batch 128
+//	mnist-loc   [1 56 56]  digit (10 classes), box (4)      trunk loc,       10 epochs, batch 128
+//	spam        [4096]     spam, hard (binary)              trunk text,       5 epochs, batch 64
+//	csv:PATH    [features] the --tasks columns              trunk mlp,       30 epochs, batch 16
 //
 // --data DIR reads the MNIST files from a folder instead of the GoMNIST
-// module (mnist and multimnist). mmoe-synth is generated (Ma et al. 2018)
-// with --correlation P (default 0.5) and --seed, which train records in
+// module (mnist, multimnist and mnist-loc), or the SpamAssassin corpus
+// from a folder (spam). mmoe-synth is generated (Ma et al. 2018) with
+// --correlation P (default 0.5) and --seed, which train records in
 // summary.json. MultiMNIST is derived once and cached; GOMTL_CACHE sets
 // the cache folder ("off" turns it off). For quick checks, --limit N
 // trains on the first N training examples and --test-limit N (train and
 // eval) evaluates on the first N test examples.
 //
+// mnist-loc (datasets.MNISTLoc) puts each MNIST digit at a random place
+// and scale on a 56×56 canvas strewn with clutter; its tasks are the digit
+// and its bounding box, "box", four values (x0, y0, x1, y1) as fractions
+// of the canvas, scored by the mean IoU ("iou") and the share of boxes
+// with IoU >= 0.5 ("iou50"). The box's loss has weight 10: its smooth-L1
+// loss on coordinates in [0, 1] is tiny beside the digit's cross-entropy
+// (a spec file can choose another weight). --seed seeds the placement;
+// the training set takes about 750 MB.
+//
+// spam (datasets.Spam) is the SpamAssassin public corpus as a hashed bag
+// of words of 4,096 features, split 80/20 by a split seeded by --seed; it
+// needs the corpus, which "make data" fetches into .data/ (or
+// GOMTL_SPAM_DIR, or --data). Its tasks are binary: "spam" (spam or ham)
+// and "hard" (hard or easy ham), which is labelled on ham only: spam is
+// left out of its loss and metrics. A binary task scores accuracy and
+// ROC AUC ("auc"; null in JSON when the test set holds one class only).
+//
+// csv:PATH reads a CSV file with a header row (datasets.ReadCSV): --tasks
+// NAME:KIND,... names the task columns, KIND classify, binary or
+// regression (required); --features A,B,C the feature columns (default:
+// the other columns); --test-fraction F (default 0.2) the rows held out
+// for the test set, drawn by --seed. A classify or binary task has the
+// class names its training rows hold, sorted; a regression task predicts
+// one value. The features are standardised by the means and standard
+// deviations of the training rows, which train saves with the class names
+// in csv.json in the run folder; eval and predict read the file again as
+// summary.json's config.csv says and standardise it with csv.json, so
+// they need the run folder. The training rows are shuffled (by --seed)
+// before --val-split holds out their tail, since a CSV file is often
+// sorted by class. A bad --tasks is a usage error; a bad file an error
+// naming its line and column.
+//
 // # Models
 //
 // train and summary declare the model with the same flags. --trunk names
 // the layers the tasks share: lenet (Sener & Koltun's LeNet, with a
-// Dense(50, ReLU) head per task), mlp (Dense(--hidden, ReLU)) or
-// mmoe-synth (Dense(16, ReLU), with a Dense(8, ReLU) head per task); a
-// trunk of dense layers takes the dataset's input width. --arch says how
+// Dense(50, ReLU) head per task), mlp (Dense(--hidden, ReLU)), or one of
+// the command's own: mmoe-synth (Dense(16, ReLU), with a Dense(8, ReLU)
+// head per task), loc (for mnist-loc: conv 16@5×5 stride 2, conv 32@3×3,
+// max-pool 2, conv 32@3×3, max-pool 2, all ReLU, flatten, with a
+// Dense(128, ReLU) head per task, so that the box reads the 5×5 grid of
+// features through a layer of its own) or text (for spam: Dense(64,
+// ReLU) over the bag of words, which is already a fixed-width vector, so
+// this dense layer is the text encoder); a trunk of dense layers takes the
+// dataset's input width. --arch says how
 // the tasks share it: hard (one trunk, a head per task), cross-stitch (a
 // tower per task, mixed after every layer), mmoe, cgc and ple (copies of
 // the trunk as experts, mixed by a gate per task; --experts N shared
@@ -70,22 +112,31 @@
 // A training run writes into --out DIR, or into a fresh folder
 // runs/<UTC time, 20060102-150405>[-N] under the working directory:
 // summary.json (the dataset, epochs, seed, test metrics per task — loss
-// and accuracy for classification, loss, mae and rmse for regression —
+// and accuracy for classification, loss, accuracy and auc for binary
+// tasks, loss, mae and rmse for regression, loss, iou and iou50 for
+// boxes —
 // training samples per second, the architecture and the configuration,
 // the spec included), history.json and history.csv (the metrics of every
-// epoch), curves.png (the loss and each task's metric, accuracy or mean
-// absolute error, per epoch, training solid and validation dashed) and
-// model/ (the saved model). An interrupted run writes no partial file: a
+// epoch), curves.png (the loss and each task's metrics — accuracy, ROC
+// AUC, mean absolute error, mean IoU — per epoch, training solid and
+// validation dashed), model/ (the saved model) and, for csv data, csv.json
+// (the statistics and class names). An interrupted run writes no partial file: a
 // folder it made and left empty is removed.
 //
 // eval and predict take the dataset from the summary.json of the run
-// folder --model names (mmoe-synth with its correlation and seed), or
-// mnist for a bare model folder; --dataset, --correlation and --seed
-// override it, and --data is never taken from the run. predict prints
-// each example's predicted class and probability per classification
-// task, its predicted values per regression task, and the true labels and
-// targets; --images reads 28×28 images from an IDX file, for models of
-// such images only, scaling the pixels as the dataset does.
+// folder --model names (with the seed of its data, mmoe-synth's
+// correlation, and how a csv file was read), or mnist for a bare model
+// folder; --dataset, --correlation and --seed override it, and --data is
+// never taken from the run. predict prints each example's predicted class
+// and probability per classification task (by name for csv), the
+// probability of class 1 per binary task, its predicted values per
+// regression or box task, and the true labels and targets ("-" where an
+// example has no label), with each box's IoU; --images reads images from
+// an IDX file (28×28, or 56×56 for mnist-loc), for models of such images
+// only, scaling the pixels as the dataset does. --draw DIR (models with a
+// box task) writes each example as a PNG, the image 4× larger in grey with
+// the true box in green and the predicted box in red, named after the
+// index and the IoU ("00007-iou0.83.png").
 //
 // The same --seed gives the same weights, history and test metrics; the
 // only varying outputs are timings and the run folder's name.

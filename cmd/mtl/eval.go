@@ -23,10 +23,15 @@ func evalCommand() command {
 		synopsis: "--model DIR [--dataset NAME] [flags]",
 		summary:  "evaluate a saved model on the test set",
 		doc: `Load a model saved by "mtl train" and print its loss and metrics per task
-on the test set: accuracy for classification, mae and rmse for
-regression. The dataset is the one the run folder's summary.json records
-(mmoe-synth with its correlation and seed), or mnist for a bare model
-folder; --dataset and the other data flags override it.
+on the test set: accuracy for classification, accuracy and auc (ROC AUC)
+for binary tasks, mae and rmse for regression, iou (mean IoU) and iou50
+(the share of boxes with IoU >= 0.5) for boxes. The dataset is the one
+the run folder's summary.json records (with the seed of its data, and
+mmoe-synth's correlation), or mnist for a bare model folder; --dataset
+and the other data flags override it. A csv run is read back from its
+run folder: the file, its tasks, features, test fraction and seed from
+summary.json, and the statistics that standardise its features from
+csv.json; --dataset csv:OTHER reads another file the same way.
 `,
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
 			o := &evalOptions{}

@@ -28,6 +28,7 @@ var exampleSpecs = []struct {
 	{"multimnist-ple.json", []string{"--dataset", "multimnist", "--arch", "ple"}},
 	{"multimnist-cascade.json", []string{"--dataset", "multimnist", "--arch", "cascade"}},
 	{"mmoe-synth-mmoe.json", []string{"--dataset", "mmoe-synth", "--arch", "mmoe"}},
+	{"mnist-loc-hard.json", []string{"--dataset", "mnist-loc", "--arch", "hard"}},
 }
 
 // exampleJSON is how the spec files are written.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/gomtl/gomtl/datasets"
 	"github.com/gomtl/gomtl/mtl"
 )
 
@@ -23,9 +24,23 @@ type modelOptions struct {
 // where the second task also reads the first task's probabilities.
 const cascadeArch = "cascade"
 
-// The CLI's own trunk: the network of the MMoE paper's synthetic
-// experiment, scaled down (mtl has no such named trunk).
-const mmoeSynthTrunk = "mmoe-synth"
+// The CLI's own trunks (mtl has no such named trunks):
+//
+//   - mmoe-synth: the network of the MMoE paper's synthetic experiment,
+//     scaled down;
+//   - loc, for mnist-loc: a small convolutional network whose shared
+//     features serve both the digit and its box;
+//   - text, for spam: one dense layer over the hashed bag of words. The
+//     bag of words is already a fixed-width vector, so this layer is the
+//     text encoder; there is no embedding or sequence model.
+const (
+	mmoeSynthTrunk = "mmoe-synth"
+	locTrunk       = "loc"
+	textTrunk      = "text"
+)
+
+// cliTrunks lists the CLI's own trunks.
+var cliTrunks = []string{mmoeSynthTrunk, locTrunk, textTrunk}
 
 // modelFlags are the flags a --spec file replaces.
 var modelFlags = []string{"trunk", "hidden", "arch", "experts", "split"}
@@ -47,8 +62,10 @@ func archNames() []string { return append(mtl.Archs(), cascadeArch) }
 // CLI's own.
 func trunkNames() []string {
 	names := mtl.TrunkNames()
-	if !slices.Contains(names, mmoeSynthTrunk) {
-		names = append(names, mmoeSynthTrunk)
+	for _, n := range cliTrunks {
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
 	}
 	return names
 }
@@ -58,11 +75,35 @@ func namedTrunk(name string) (mtl.NamedTrunk, bool) {
 	if t, err := mtl.Trunk(name); err == nil {
 		return t, true
 	}
-	if name == mmoeSynthTrunk {
+	switch name {
+	case mmoeSynthTrunk:
 		return mtl.NamedTrunk{
 			Input:  []int{100},
 			Shared: []mtl.Layer{mtl.Dense(16, mtl.ReLU)},
 			Head:   []mtl.Layer{mtl.Dense(8, mtl.ReLU)},
+		}, true
+	case locTrunk:
+		// 56×56 → conv 5, stride 2 → 26 → conv 3 → 24 → pool → 12 →
+		// conv 3 → 10 → pool → 5: 32·5·5 = 800 features on a 5×5 grid,
+		// each cell seeing 23×23 pixels of the canvas; about 4 M
+		// multiply-adds per example. Each task reads the grid through a
+		// dense layer of its own: a shared dense layer, trained mostly by
+		// the digit's larger loss, learns where-invariant features and
+		// the box then has too little left to find the digit with.
+		return mtl.NamedTrunk{
+			Input: []int{1, 56, 56},
+			Shared: []mtl.Layer{
+				mtl.Conv2d(16, 5, mtl.ReLU).WithStride(2),
+				mtl.Conv2d(32, 3, mtl.ReLU), mtl.MaxPool(2),
+				mtl.Conv2d(32, 3, mtl.ReLU), mtl.MaxPool(2),
+				mtl.Flatten(),
+			},
+			Head: []mtl.Layer{mtl.Dense(128, mtl.ReLU)},
+		}, true
+	case textTrunk:
+		return mtl.NamedTrunk{
+			Input:  []int{datasets.DefaultBOWDim},
+			Shared: []mtl.Layer{mtl.Dense(64, mtl.ReLU)},
 		}, true
 	}
 	return mtl.NamedTrunk{}, false
@@ -96,6 +137,8 @@ func (o *modelOptions) validate(cmd string, set map[string]bool, d *dataset) err
 		return usageErrorf(cmd, "--experts %d, want 0 (mtl's default) or more", o.experts)
 	case set["experts"] && !hasExperts(o.arch):
 		return usageErrorf(cmd, "--experts is for --arch mmoe, cgc and ple, not %s", o.arch)
+	case o.arch == cascadeArch && len(d.tasks) < 2:
+		return usageErrorf(cmd, "--arch cascade makes the second task read the first, but dataset %s has %d task", d.name, len(d.tasks))
 	}
 	return nil
 }

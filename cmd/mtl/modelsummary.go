@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"slices"
 
 	"github.com/gomtl/gomtl/mtl"
 )
@@ -26,11 +27,15 @@ shape (per example), its parameter count and the tasks whose losses train
 it, then the total. The model is a saved one (--model), a spec file
 (--spec), or what the same model flags as "mtl train" build (by default,
 the seed model on mnist). --dataset with --spec checks the spec's tasks.
+A csv:PATH dataset is read, with --tasks and --features as for train and
+the split of --test-fraction and seed 1, for its input width and the
+classes of its tasks.
 `,
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
 			o := &modelSummaryOptions{}
 			fs.StringVar(&o.model, "model", "", "the saved model: a run `DIR` of mtl train, or its model/ folder")
 			fs.StringVar(&o.data.dataset, "dataset", mnistName, "the dataset `NAME` whose tasks and input the model has: "+datasetNames())
+			o.data.csv.register(fs)
 			o.spec.register(fs)
 			return func(ctx context.Context) error {
 				o.set = setFlags(fs)
@@ -63,7 +68,7 @@ func (o *modelSummaryOptions) run(e *env) error {
 // built from the model flags.
 func (o *modelSummaryOptions) load() (*mtl.Model, error) {
 	if o.set["model"] {
-		for _, f := range append([]string{"spec", "dataset"}, modelFlags...) {
+		for _, f := range slices.Concat([]string{"spec", "dataset"}, csvFlags, modelFlags) {
 			if o.set[f] {
 				return nil, usageErrorf("summary", "--model names a saved model: it excludes --%s", f)
 			}
@@ -76,6 +81,11 @@ func (o *modelSummaryOptions) load() (*mtl.Model, error) {
 	d, err := o.data.choose("summary", o.set)
 	if err != nil {
 		return nil, err
+	}
+	if d.isCSV() {
+		if _, err := o.data.openCSV("summary", d, 1); err != nil {
+			return nil, err
+		}
 	}
 	var spec mtl.Spec
 	if o.set["spec"] && !o.set["dataset"] {

@@ -28,6 +28,11 @@ func TestSummaryCommand(t *testing.T) {
 		{"spec file", []string{"--spec", "examples/multimnist-cascade.json"}, 0, []string{"shared.5", "left.out", "right.out"}},
 		{"spec file and dataset", []string{"--spec", "examples/mmoe-synth-mmoe.json", "--dataset", "mmoe-synth"}, 0, []string{"expert.2.0"}},
 		{"saved model", []string{"--model", "SHARED"}, 784*64 + 64 + 64*10 + 10 + 64*2 + 2, []string{"shared.0"}},
+		{"mnist-loc", []string{"--dataset", "mnist-loc"}, 0, []string{"shared.0", "digit.head.0", "box.out"}},
+		// 4096·64+64 + 2·(64+1)
+		{"spam", []string{"--dataset", "spam"}, 4096*64 + 64 + 2*65, []string{"shared.0", "spam.out", "hard.out"}},
+		// 3·64+64 + 64·3+3 + 64+1: three features, three species, one width
+		{"csv", []string{"--dataset", "csv:" + irisCSV, "--tasks", "species:classify,petal_width:regression"}, 3*64 + 64 + 64*3 + 3 + 64 + 1, []string{"species.out", "petal_width.out"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

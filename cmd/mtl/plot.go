@@ -30,36 +30,44 @@ type curvesPanel struct {
 }
 
 // curvesPanels returns the panels for tasks: the loss, then each metric
-// the tasks have (accuracy for classification, mae for regression).
+// the tasks have: accuracy (classification and binary), ROC AUC (binary),
+// mean absolute error (regression) and mean IoU (boxes).
 func curvesPanels(tasks []mtl.Task) []curvesPanel {
-	classify, regress := false, false
+	kinds := map[string]bool{}
+	mse := true // every regression task has the mean squared error loss
 	for _, t := range tasks {
-		if t.Kind == mtl.RegressKind {
-			regress = true
-		} else {
-			classify = true
+		kinds[t.Kind] = true
+		if t.Kind == mtl.RegressKind && t.Loss != "" && t.Loss != mtl.MSELoss {
+			mse = false
 		}
 	}
+	classify := kinds[mtl.ClassifyKind] || kinds[mtl.BinaryKind]
 	loss := curvesPanel{suffix: "_loss", title: "Loss", ylabel: "loss", legendTop: true}
 	switch {
-	case classify && !regress:
+	case classify && !kinds[mtl.RegressKind] && !kinds[mtl.BoxKind]:
 		loss.ylabel = "cross-entropy loss"
-	case regress && !classify:
+	case kinds[mtl.RegressKind] && mse && !classify && !kinds[mtl.BoxKind]:
 		loss.ylabel = "mean squared error"
 	}
 	panels := []curvesPanel{loss}
 	if classify {
 		panels = append(panels, curvesPanel{suffix: "_accuracy", title: "Accuracy", ylabel: "accuracy"})
 	}
-	if regress {
+	if kinds[mtl.BinaryKind] {
+		panels = append(panels, curvesPanel{suffix: "_auc", title: "ROC AUC", ylabel: "AUC"})
+	}
+	if kinds[mtl.RegressKind] {
 		panels = append(panels, curvesPanel{suffix: "_mae", title: "Mean absolute error", ylabel: "MAE", legendTop: true})
+	}
+	if kinds[mtl.BoxKind] {
+		panels = append(panels, curvesPanel{suffix: "_iou", title: "Mean IoU", ylabel: "IoU"})
 	}
 	return panels
 }
 
 // curvesPNG draws the learning curves of hist as a PNG: the loss on the
-// left, then accuracy and mean absolute error, one colour per task,
-// training solid and validation dashed.
+// left, then the metrics of curvesPanels, one colour per task, training
+// solid and validation dashed.
 func curvesPNG(hist *mtl.History, tasks []mtl.Task) ([]byte, error) {
 	panels := curvesPanels(tasks)
 	plots := make([]*plot.Plot, len(panels))
@@ -103,15 +111,17 @@ func newCurvesPlot(title, ylabel string, epochs int) *plot.Plot {
 }
 
 // addCurve plots the values of key, if the history has them, in the
-// colour of task number i.
+// colour of task number i. Values that are not finite (the AUC of an
+// epoch with one class only) are left out.
 func addCurve(p *plot.Plot, hist *mtl.History, key, label string, i int, dashed bool) error {
-	vals := hist.Metrics[key]
-	if len(vals) == 0 {
-		return nil
+	var pts plotter.XYs
+	for e, v := range hist.Metrics[key] {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			pts = append(pts, plotter.XY{X: float64(e + 1), Y: v})
+		}
 	}
-	pts := make(plotter.XYs, len(vals))
-	for e, v := range vals {
-		pts[e] = plotter.XY{X: float64(e + 1), Y: v}
+	if len(pts) == 0 {
+		return nil
 	}
 	line, points, err := plotter.NewLinePoints(pts)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -20,6 +21,7 @@ const defaultFirst = 10
 type predictOptions struct {
 	model  string
 	images string
+	draw   string
 	index  string
 	first  int
 	data   dataOptions
@@ -29,24 +31,37 @@ type predictOptions struct {
 func predictCommand() command {
 	return command{
 		name:     "predict",
-		synopsis: "--model DIR [--index 0,1,2 | --first N] [--images FILE] [flags]",
+		synopsis: "--model DIR [--index 0,1,2 | --first N] [--images FILE] [--draw DIR] [flags]",
 		summary:  "predict test examples, or images of an IDX file, with a saved model",
 		doc: `Load a model saved by "mtl train" and print, for each chosen example and
-task, the predicted class with its probability (classification) or the
-predicted values (regression), beside the true labels or targets.
+task, the predicted class with its probability (classification), the
+probability of class 1 (binary), the predicted values (regression) or
+the predicted box (x0 y0 x1 y1, fractions of the image's width and
+height), beside the true labels or targets and, for a box, the IoU of
+the two boxes. An example without a label for a task (spam's "hard" on
+spam) shows "-". Classes of a csv file show by name.
+
 Examples come from the test set of the dataset the run folder's
 summary.json records, or mnist for a bare model folder (--dataset and
 the other data flags override it). With --images they come from an IDX
-file of uint8 images [N 28 28] (the MNIST format, raw or gzipped), which
-has no labels; this is for models of 28×28 images only, and the pixels
-are scaled as the dataset's are. Without --index or --first, the first
-10 examples are shown.
+file of uint8 images [N H W] (the MNIST format, raw or gzipped) of the
+dataset's image size, 28×28 or 56×56 for mnist-loc, which has no labels;
+this is for models of images only, and the pixels are scaled as the
+dataset's are. Without --index or --first, the first 10 examples are
+shown.
+
+--draw DIR writes each example of a model with a box task as a PNG into
+DIR: the image 4× larger in grey, the true box in green and the
+predicted box in red, named after the example's index and the IoU
+(00007-iou0.83.png); with --images, which has no true boxes, the
+predicted box only (00007.png).
 `,
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
 			o := &predictOptions{}
 			fs.StringVar(&o.model, "model", "", "the saved model: a run `DIR` of mtl train, or its model/ folder (required)")
 			o.data.register(fs, true)
-			fs.StringVar(&o.images, "images", "", "predict the 28×28 images of the IDX `FILE` instead of the test set")
+			fs.StringVar(&o.images, "images", "", "predict the images of the IDX `FILE` instead of the test set (28×28, or 56×56 for mnist-loc)")
+			fs.StringVar(&o.draw, "draw", "", "write each image with its true and predicted boxes as a PNG into `DIR` (models with a box task)")
 			fs.StringVar(&o.index, "index", "", "comma-separated example `indices`, from 0, such as 0,1,2")
 			fs.IntVar(&o.first, "first", defaultFirst, "predict the first `N` examples")
 			return func(ctx context.Context) error {
@@ -62,17 +77,21 @@ type predictionLine struct {
 	MessageType string                    `json:"message_type"` // "prediction"
 	Index       int                       `json:"index"`
 	Predictions map[string]taskPrediction `json:"predictions"`
-	Labels      map[string]int            `json:"labels,omitempty"`  // classification; absent for --images
-	Targets     map[string][]float32      `json:"targets,omitempty"` // regression
+	Labels      map[string]int            `json:"labels,omitempty"`      // classification, binary; absent for --images and unlabelled examples
+	LabelNames  map[string]string         `json:"label_names,omitempty"` // the classes of Labels by name, when the data names them (csv)
+	Targets     map[string][]float32      `json:"targets,omitempty"`     // regression, boxes
+	IoU         map[string]float32        `json:"iou,omitempty"`         // boxes: of the predicted and the true box
+	Drawing     string                    `json:"drawing,omitempty"`     // --draw: the PNG file
 }
 
 // taskPrediction is one task's prediction for one example: a class and
-// its probability, or regression values.
+// its probability, or regression values (a box's four).
 type taskPrediction struct {
 	Class       int       `json:"class"`
+	Name        string    `json:"name"`        // of Class, when the data names its classes (csv)
 	Probability float32   `json:"probability"` // of Class
 	Probs       []float32 `json:"probs"`       // of every class
-	Values      []float32 `json:"values"`      // regression
+	Values      []float32 `json:"values"`      // regression, boxes
 }
 
 // MarshalJSON writes the fields of the task's kind only.
@@ -84,9 +103,10 @@ func (p taskPrediction) MarshalJSON() ([]byte, error) {
 	}
 	return json.Marshal(struct {
 		Class       int       `json:"class"`
+		Name        string    `json:"name,omitempty"`
 		Probability float32   `json:"probability"`
 		Probs       []float32 `json:"probs"`
-	}{p.Class, p.Probability, p.Probs})
+	}{p.Class, p.Name, p.Probability, p.Probs})
 }
 
 // validate checks the flag combination and returns the requested
@@ -99,6 +119,8 @@ func (o *predictOptions) validate() ([]int, error) {
 		return nil, usageErrorf("predict", "--index and --first exclude each other")
 	case o.set["images"] && o.set["data"]:
 		return nil, usageErrorf("predict", "--images and --data exclude each other")
+	case o.set["draw"] && strings.TrimSpace(o.draw) == "":
+		return nil, usageErrorf("predict", "--draw %q is blank, want a folder", o.draw)
 	case o.first < 1:
 		return nil, usageErrorf("predict", "--first %d, want at least 1", o.first)
 	case !o.set["index"]:
@@ -134,17 +156,26 @@ func (o *predictOptions) run(ctx context.Context, e *env) error {
 		return err
 	}
 	spec := m.Spec()
-	width := spec.Width()
+	w := spec.Width()
+	if o.draw != "" {
+		if err := checkDraw(d, spec); err != nil {
+			return err
+		}
+	}
 	var rows [][]float32
 	var truth *datasets.Dataset
 	if o.images != "" {
-		switch {
-		case width != 28*28:
-			return usageErrorf("predict", "--images reads 28×28 images, but the model's input is %v", spec.Input)
-		case !d.images:
-			return usageErrorf("predict", "--images reads 28×28 images, but dataset %s has none", d.name)
+		shape, side := []int{1, 28, 28}, "28×28"
+		if d.images {
+			shape, side = d.input, fmt.Sprintf("%d×%d", d.input[1], d.input[2])
 		}
-		if rows, err = readImages(o.images, width, d.pixel); err != nil {
+		switch {
+		case w != width(shape):
+			return usageErrorf("predict", "--images reads %s images, but the model's input is %v", side, spec.Input)
+		case !d.images:
+			return usageErrorf("predict", "--images reads %s images, but dataset %s has none", side, d.name)
+		}
+		if rows, err = readImages(o.images, shape, d.pixel); err != nil {
 			return err
 		}
 	} else {
@@ -156,7 +187,7 @@ func (o *predictOptions) run(ctx context.Context, e *env) error {
 			return err
 		}
 		for i := range test.Len() {
-			rows = append(rows, test.Features[i*width:(i+1)*width])
+			rows = append(rows, test.Features[i*w:(i+1)*w])
 		}
 		truth = test
 	}
@@ -182,7 +213,12 @@ func (o *predictOptions) run(ctx context.Context, e *env) error {
 	}
 	out := make([]predictionLine, len(indices))
 	for k, i := range indices {
-		out[k] = predictionFor(i, k, preds, truth)
+		out[k] = predictionFor(i, k, spec.Tasks, preds, truth, d.classes)
+	}
+	if o.draw != "" {
+		if err := drawPredictions(o.draw, d.input, x, out, spec.Tasks); err != nil {
+			return err
+		}
 	}
 	if e.json {
 		for _, line := range out {
@@ -192,12 +228,19 @@ func (o *predictOptions) run(ctx context.Context, e *env) error {
 		}
 		return nil
 	}
-	return writePredictions(e, out, spec.Tasks, truth != nil)
+	if err := writePredictions(e, out, spec.Tasks, truth != nil, d.classes); err != nil {
+		return err
+	}
+	if o.draw != "" {
+		_, err = fmt.Fprintf(e.stdout, "Drawings: %d PNG files in %s\n", len(out), filepath.Clean(o.draw))
+	}
+	return err
 }
 
 // predictionFor assembles the output for example i, row k of preds, with
-// its labels and targets from truth unless truth is nil.
-func predictionFor(i, k int, preds []mtl.Prediction, truth *datasets.Dataset) predictionLine {
+// its labels and targets from truth unless truth is nil, and the IoU of
+// each box task; classes names the classes of the tasks that have names.
+func predictionFor(i, k int, tasks []mtl.Task, preds []mtl.Prediction, truth *datasets.Dataset, classes map[string][]string) predictionLine {
 	line := predictionLine{MessageType: "prediction", Index: i, Predictions: map[string]taskPrediction{}}
 	for _, p := range preds {
 		if p.Probs == nil {
@@ -205,17 +248,23 @@ func predictionFor(i, k int, preds []mtl.Prediction, truth *datasets.Dataset) pr
 			continue
 		}
 		c := p.Class(k)
-		line.Predictions[p.Task] = taskPrediction{Class: c, Probability: p.Probs[k][c], Probs: p.Probs[k]}
+		line.Predictions[p.Task] = taskPrediction{Class: c, Name: className(classes, p.Task, c), Probability: p.Probs[k][c], Probs: p.Probs[k]}
 	}
 	if truth == nil {
 		return line
 	}
 	for _, l := range truth.Labels {
-		if _, ok := line.Predictions[l.Task]; ok && i < len(l.Values) {
+		if _, ok := line.Predictions[l.Task]; ok && i < len(l.Values) && l.Values[i] != datasets.NoLabel {
 			if line.Labels == nil {
 				line.Labels = map[string]int{}
 			}
 			line.Labels[l.Task] = l.Values[i]
+			if name := className(classes, l.Task, l.Values[i]); name != "" {
+				if line.LabelNames == nil {
+					line.LabelNames = map[string]string{}
+				}
+				line.LabelNames[l.Task] = name
+			}
 		}
 	}
 	for _, tg := range truth.Targets {
@@ -226,19 +275,49 @@ func predictionFor(i, k int, preds []mtl.Prediction, truth *datasets.Dataset) pr
 			line.Targets[tg.Task] = tg.Values[i*tg.Dim : (i+1)*tg.Dim]
 		}
 	}
+	for _, t := range tasks {
+		want, ok := line.Targets[t.Name]
+		if got := line.Predictions[t.Name].Values; t.Kind == mtl.BoxKind && ok && len(got) == 4 && len(want) == 4 {
+			if line.IoU == nil {
+				line.IoU = map[string]float32{}
+			}
+			line.IoU[t.Name] = datasets.IoU([4]float32(got), [4]float32(want))
+		}
+	}
 	return line
 }
 
+// className returns the name of class c of task, or "" when the task's
+// classes have no names.
+func className(classes map[string][]string, task string, c int) string {
+	if names := classes[task]; c >= 0 && c < len(names) {
+		return names[c]
+	}
+	return ""
+}
+
+// classText returns the name of class c of task, or c.
+func classText(classes map[string][]string, task string, c int) string {
+	if name := className(classes, task, c); name != "" {
+		return name
+	}
+	return strconv.Itoa(c)
+}
+
 // writePredictions prints a table: per example, each task's class and its
-// probability or its predicted values, then the true labels and targets
-// when there are any.
-func writePredictions(e *env, lines []predictionLine, tasks []mtl.Task, withTruth bool) error {
+// probability (of class 1 for a binary task) or its predicted values,
+// then the true labels and targets when there are any, then the IoU of
+// each box task.
+func writePredictions(e *env, lines []predictionLine, tasks []mtl.Task, withTruth bool, classes map[string][]string) error {
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprint(tw, "index")
 	for _, t := range tasks {
-		if t.Kind == mtl.RegressKind {
+		switch t.Kind {
+		case mtl.RegressKind, mtl.BoxKind:
 			fmt.Fprintf(tw, "\t%s", t.Name)
-		} else {
+		case mtl.BinaryKind:
+			fmt.Fprintf(tw, "\t%s\tp(%s=%s)", t.Name, t.Name, classText(classes, t.Name, 1))
+		default:
 			fmt.Fprintf(tw, "\t%s\tp(%s)", t.Name, t.Name)
 		}
 	}
@@ -246,24 +325,42 @@ func writePredictions(e *env, lines []predictionLine, tasks []mtl.Task, withTrut
 		for _, t := range tasks {
 			fmt.Fprintf(tw, "\ttrue %s", t.Name)
 		}
+		for _, t := range tasks {
+			if t.Kind == mtl.BoxKind {
+				fmt.Fprintf(tw, "\tiou(%s)", t.Name)
+			}
+		}
 	}
 	fmt.Fprintln(tw)
 	for _, line := range lines {
 		fmt.Fprint(tw, line.Index)
 		for _, t := range tasks {
 			p := line.Predictions[t.Name]
-			if t.Kind == mtl.RegressKind {
+			switch t.Kind {
+			case mtl.RegressKind, mtl.BoxKind:
 				fmt.Fprintf(tw, "\t%s", formatValues(p.Values))
-			} else {
-				fmt.Fprintf(tw, "\t%d\t%.4f", p.Class, p.Probability)
+			case mtl.BinaryKind:
+				fmt.Fprintf(tw, "\t%s\t%.4f", classText(classes, t.Name, p.Class), p.Probs[1])
+			default:
+				fmt.Fprintf(tw, "\t%s\t%.4f", classText(classes, t.Name, p.Class), p.Probability)
 			}
 		}
 		if withTruth {
 			for _, t := range tasks {
 				if v, ok := line.Labels[t.Name]; ok {
-					fmt.Fprintf(tw, "\t%d", v)
+					fmt.Fprintf(tw, "\t%s", classText(classes, t.Name, v))
 				} else if v, ok := line.Targets[t.Name]; ok {
 					fmt.Fprintf(tw, "\t%s", formatValues(v))
+				} else {
+					fmt.Fprint(tw, "\t-")
+				}
+			}
+			for _, t := range tasks {
+				if t.Kind != mtl.BoxKind {
+					continue
+				}
+				if v, ok := line.IoU[t.Name]; ok {
+					fmt.Fprintf(tw, "\t%.4f", v)
 				} else {
 					fmt.Fprint(tw, "\t-")
 				}

@@ -50,12 +50,24 @@ func (p *lineProgress) Close() {}
 
 // statusLine is the JSON line printed after each epoch with --json.
 type statusLine struct {
-	MessageType  string             `json:"message_type"` // "status"
-	Epoch        int                `json:"epoch"`
-	Epochs       int                `json:"epochs"`
-	Seconds      float64            `json:"seconds"`       // the epoch's wall time, validation included
-	TrainSeconds float64            `json:"train_seconds"` // forward, backward and update only
-	Metrics      map[string]float64 `json:"metrics"`
+	MessageType  string        `json:"message_type"` // "status"
+	Epoch        int           `json:"epoch"`
+	Epochs       int           `json:"epochs"`
+	Seconds      float64       `json:"seconds"`       // the epoch's wall time, validation included
+	TrainSeconds float64       `json:"train_seconds"` // forward, backward and update only
+	Metrics      statusMetrics `json:"metrics"`
+}
+
+// statusMetrics is an epoch's row of the history; in JSON a value that is
+// not finite (an AUC over one class) is null.
+type statusMetrics map[string]float64
+
+// MarshalJSON writes m with null for the values that are not finite.
+func (m statusMetrics) MarshalJSON() ([]byte, error) { return marshalMetrics(m) }
+
+// UnmarshalJSON reads what MarshalJSON writes, null as NaN.
+func (m *statusMetrics) UnmarshalJSON(b []byte) error {
+	return unmarshalMetrics((*map[string]float64)(m), b)
 }
 
 // jsonProgress prints a status line per epoch on stdout.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -121,5 +122,28 @@ func TestJSONProgress(t *testing.T) {
 	want := statusLine{MessageType: "status", Epoch: 1, Epochs: 1, Seconds: 0.75, Metrics: epochMetrics()}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v, want %+v", got, want)
+	}
+}
+
+// A value JSON cannot hold (the AUC of one class) is null in summary.json,
+// the status lines and history.json, and reads back as NaN.
+func TestNonFiniteJSON(t *testing.T) {
+	s := taskScore{"loss": 0.5, "auc": math.NaN()}
+	b, err := json.Marshal(map[string]taskScore{"hard": s})
+	if err != nil || string(b) != `{"hard":{"auc":null,"loss":0.5}}` {
+		t.Fatalf("marshal: %s, %v", b, err)
+	}
+	var back map[string]taskScore
+	if err := json.Unmarshal(b, &back); err != nil || !math.IsNaN(back["hard"]["auc"]) || back["hard"]["loss"] != 0.5 {
+		t.Errorf("unmarshal: %v, %v", back, err)
+	}
+	b, err = json.Marshal(statusLine{MessageType: "status", Metrics: statusMetrics{"hard_auc": math.Inf(1)}})
+	if err != nil || !strings.Contains(string(b), `"metrics":{"hard_auc":null}`) {
+		t.Errorf("status line: %s, %v", b, err)
+	}
+	hist := &mtl.History{Keys: []string{"loss", "hard_auc"}, Metrics: map[string][]float64{"loss": {1, 0.5}, "hard_auc": {math.NaN(), 0.75}}}
+	b, err = json.Marshal(hist)
+	if err != nil || !strings.Contains(string(b), `"hard_auc":[null,0.75]`) || !strings.Contains(string(b), `"keys":["loss","hard_auc"]`) {
+		t.Errorf("history: %s, %v", b, err)
 	}
 }

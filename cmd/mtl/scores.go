@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"text/tabwriter"
 
@@ -10,8 +12,63 @@ import (
 )
 
 // taskScore is one task's test loss and metrics by name: "loss" and
-// "accuracy" for classification, "loss", "mae" and "rmse" for regression.
+// "accuracy" for classification, "loss", "accuracy" and "auc" for binary
+// tasks, "loss", "mae" and "rmse" for regression, "loss", "iou" (mean
+// IoU) and "iou50" (the share of boxes with IoU >= 0.5) for boxes. In
+// JSON a value that is not finite (the AUC of a test set with one class
+// only) is null.
 type taskScore map[string]float64
+
+// MarshalJSON writes s with null for the values that are not finite.
+func (s taskScore) MarshalJSON() ([]byte, error) { return marshalMetrics(s) }
+
+// UnmarshalJSON reads what MarshalJSON writes, null as NaN.
+func (s *taskScore) UnmarshalJSON(b []byte) error {
+	return unmarshalMetrics((*map[string]float64)(s), b)
+}
+
+// marshalMetrics writes m as a JSON object with null for the values that
+// are not finite, which JSON cannot hold.
+func marshalMetrics(m map[string]float64) ([]byte, error) {
+	if m == nil {
+		return []byte("null"), nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = finiteOrNil(v)
+	}
+	return json.Marshal(out)
+}
+
+// unmarshalMetrics reads what marshalMetrics writes into *dst, null as
+// NaN.
+func unmarshalMetrics(dst *map[string]float64, b []byte) error {
+	var raw map[string]*float64
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	if raw == nil {
+		*dst = nil
+		return nil
+	}
+	m := make(map[string]float64, len(raw))
+	for k, v := range raw {
+		m[k] = math.NaN()
+		if v != nil {
+			m[k] = *v
+		}
+	}
+	*dst = m
+	return nil
+}
+
+// finiteOrNil returns v, or nil when it is NaN or infinite.
+func finiteOrNil(v float64) any {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return v
+}
 
 // scores maps each task of res to its score.
 func scores(res *mtl.Result) map[string]taskScore {

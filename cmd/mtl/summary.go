@@ -31,6 +31,7 @@ type summary struct {
 type runConfig struct {
 	Data      string        `json:"data,omitempty"`       // --data; empty for the GoMNIST module's copy
 	MMoESynth *synthConfig  `json:"mmoe_synth,omitempty"` // how mmoe-synth was generated
+	CSV       *csvRunConfig `json:"csv,omitempty"`        // how the csv file was read; its statistics are in csv.json
 	Trunk     string        `json:"trunk,omitempty"`      // the trunk's name; empty with --spec
 	SpecFile  string        `json:"spec_file,omitempty"`  // --spec
 	TestLimit int           `json:"test_limit,omitempty"` // --test-limit
@@ -50,6 +51,9 @@ func newSummary(o *trainOptions, d *dataset, src dataSource, m *mtl.Model, cfg m
 	rc := runConfig{Data: src.dir, TestLimit: o.testLimit, Spec: spec, Fit: cfg}
 	if d.name == mmoeSynthName {
 		rc.MMoESynth = &synthConfig{Correlation: src.correlation, Seed: src.seed}
+	}
+	if src.csv != nil {
+		rc.CSV = &csvRunConfig{Path: src.csv.path, CSVConfig: src.csv.cfg, InfoFile: csvInfoFile}
 	}
 	if o.set["spec"] {
 		rc.SpecFile = o.model.spec

@@ -25,6 +25,7 @@ type trainOptions struct {
 	data      dataOptions
 	model     modelOptions
 	set       map[string]bool // the flags given on the command line
+	src       dataSource      // what the data is made from, set by prepare
 }
 
 func trainCommand() command {
@@ -46,9 +47,17 @@ With no flags this is the seed example: MNIST, one shared Dense(64, ReLU)
 layer (--hidden) and the heads "digit" and "parity", Adam at 1e-3, batch
 32, 5 epochs.
 
-Writes summary.json, history.json, history.csv, curves.png and model/ into
---out, or into a new folder runs/<UTC time>[-N] of the working directory.
-The same --seed gives the same weights and test metrics.
+csv:PATH reads a CSV file with a header row: --tasks names the task
+columns and their kinds (classify, binary or regression), --features the
+input columns (default: all others), --test-fraction the rows held out
+for the test set. The features are standardised by the training rows'
+means and standard deviations, saved in the run's csv.json for eval and
+predict. spam needs the SpamAssassin corpus: run make data first.
+
+Writes summary.json, history.json, history.csv, curves.png and model/ (and
+csv.json for csv data) into --out, or into a new folder runs/<UTC
+time>[-N] of the working directory. The same --seed gives the same
+weights, data and test metrics.
 `,
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
 			o := &trainOptions{}
@@ -69,7 +78,7 @@ func (o *trainOptions) register(fs *flag.FlagSet) {
 	fs.IntVar(&o.batch, "batch", 0, "batch size (>= 1; default: the dataset's)")
 	fs.Float64Var(&o.lr, "lr", 0.001, "learning rate (> 0)")
 	fs.StringVar(&o.optimizer, "optimizer", optim.AdamName, "optimizer: adam, sgd, momentum or rmsprop")
-	fs.Int64Var(&o.seed, "seed", 1, "seed of the initial weights, of the shuffling and of mmoe-synth's data (>= 0)")
+	fs.Int64Var(&o.seed, "seed", 1, "seed of the initial weights, of the shuffling and of the data of "+seededNames()+" (>= 0)")
 	fs.IntVar(&o.limit, "limit", 0, "train on the first `N` training examples only, validation included (0: all)")
 	fs.IntVar(&o.testLimit, "test-limit", 0, "evaluate on the first `N` test examples only (0: all)")
 	fs.Float64Var(&o.valSplit, "val-split", 0.2, "fraction of the training examples, from the end, held out for validation, in [0, 1)")
@@ -139,8 +148,10 @@ func (o *trainOptions) fitConfig(rec mtl.Recorder) mtl.FitConfig {
 	}
 }
 
-// prepare resolves the dataset, fills in its defaults, checks the flags
-// and builds the spec: everything before the run folder and the data.
+// prepare resolves the dataset, fills in its defaults, checks the flags,
+// reads a csv file (whose columns give the tasks and the input) and
+// builds the spec: everything before the run folder and the rest of the
+// data.
 func (o *trainOptions) prepare() (*dataset, mtl.Spec, error) {
 	d, err := o.data.choose("train", o.set)
 	if err != nil {
@@ -149,6 +160,12 @@ func (o *trainOptions) prepare() (*dataset, mtl.Spec, error) {
 	o.withDefaults(d)
 	if err := o.validate(); err != nil {
 		return nil, mtl.Spec{}, err
+	}
+	o.src = dataSource{dir: o.data.data, correlation: o.data.correlation, seed: uint64(o.seed)}
+	if d.isCSV() {
+		if o.src.csv, err = o.data.openCSV("train", d, o.src.seed); err != nil {
+			return nil, mtl.Spec{}, err
+		}
 	}
 	spec, err := o.model.build("train", o.set, d, o.seed)
 	return d, spec, err
@@ -170,7 +187,7 @@ func (o *trainOptions) run(ctx context.Context, e *env) (err error) {
 			dir.discard()
 		}
 	}()
-	src := dataSource{dir: o.data.data, correlation: o.data.correlation, seed: uint64(o.seed)}
+	src := o.src
 	train, err := d.load(src, datasets.Train)
 	if err != nil {
 		return err
@@ -195,6 +212,11 @@ func (o *trainOptions) run(ctx context.Context, e *env) (err error) {
 	}
 	if err := writeRun(dir, m, hist); err != nil {
 		return err
+	}
+	if src.csv != nil {
+		if err := dir.writeJSON(csvInfoFile, src.csv.stats); err != nil {
+			return err
+		}
 	}
 	res, err := m.Evaluate(ctx, test)
 	if err != nil {
