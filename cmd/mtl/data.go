@@ -85,8 +85,8 @@ func (o *dataOptions) register(fs *flag.FlagSet, fromRun bool) {
 		fs.Float64Var(&o.correlation, "correlation", defaultCorrelation, "mmoe-synth: the tasks' correlation `P`, in [-1, 1]; --seed seeds the data")
 		o.csv.register(fs)
 	}
-	fs.StringVar(&o.data, "data", "", "mnist, multimnist, mnist-loc: read MNIST from `DIR`, a folder with the four MNIST files (default: the GoMNIST module's copy); "+
-		"spam: read the SpamAssassin corpus from DIR (default: $"+datasets.SpamEnv+", else .data/spam-assassin/package/data, where make data puts it)")
+	fs.StringVar(&o.data, "data", "", "mnist, multimnist, mnist-loc, mnist+spam: read MNIST from `DIR`, a folder with the four MNIST files (default: the GoMNIST module's copy); "+
+		"spam: read the SpamAssassin corpus from DIR (default, and always for mnist+spam: $"+datasets.SpamEnv+", else .data/spam-assassin/package/data, where make data puts it)")
 }
 
 // choose returns the dataset of --dataset and checks that the data flags

@@ -38,15 +38,23 @@ type dataset struct {
 	// classes names the classes of each class task, when the data has
 	// names (csv): label i of task t is classes[t][i].
 	classes map[string][]string
+	// inputs and shared make a multi-input dataset (mnist+spam): each
+	// input reads a dataset of its own through an encoder, the shared
+	// layers follow every encoder (hard sharing), and each task names the
+	// input it reads (mtl.Task.Input). input, trunk, load, images and
+	// pixel are then unset; see inputs.go.
+	inputs []datasetInput
+	shared []mtl.Layer
 }
 
 // dataSource is what a dataset is made from: --data for the MNIST-based
-// datasets and spam, the correlation for mmoe-synth, the seed for the
-// seeded datasets, and the file and its columns for csv.
+// datasets and spam (for mnist+spam, MNIST), the correlation for
+// mmoe-synth, the seed for the seeded datasets, and the file and its
+// columns for csv.
 type dataSource struct {
 	dir         string     // --data; empty for the default copy
 	correlation float64    // mmoe-synth: the cosine of the two tasks' weight vectors
-	seed        uint64     // mmoe-synth, mnist-loc, spam, csv: the seed of the generator or of the split
+	seed        uint64     // mmoe-synth, mnist-loc, spam, mnist+spam, csv: the seed of the generator or of the split
 	csv         *csvSource // csv: the file, its tasks and features, and once read its data
 }
 
@@ -57,6 +65,7 @@ const (
 	mmoeSynthName  = "mmoe-synth"
 	mnistLocName   = "mnist-loc"
 	spamName       = "spam"
+	mnistSpamName  = "mnist+spam"
 	csvPrefix      = "csv:"
 )
 
@@ -71,19 +80,32 @@ const mnistLocTestSeed uint64 = 0x9e3779b97f4a7c15
 // allDatasets lists the datasets in help order; the last one, csv, stands
 // for every csv:PATH.
 func allDatasets() []*dataset {
+	mnist := &dataset{
+		name:    mnistName,
+		about:   `MNIST digits [1 28 28]: "digit" (10 classes), "parity" (2 classes)`,
+		input:   []int{1, 28, 28},
+		tasks:   []mtl.Task{mtl.Classify("digit", 10), mtl.Classify("parity", 2)},
+		trunk:   "mlp",
+		epochs:  5,
+		batch:   32,
+		images:  true,
+		dataDir: true,
+		load:    loadMNIST,
+	}
+	spam := &dataset{
+		name:    spamName,
+		about:   fmt.Sprintf(`SpamAssassin mail as hashed words [%d]: "spam", "hard" (binary; hard: ham only)`, datasets.DefaultBOWDim),
+		input:   []int{datasets.DefaultBOWDim},
+		tasks:   []mtl.Task{mtl.Binary("spam"), mtl.Binary("hard")},
+		trunk:   textTrunk,
+		epochs:  5,
+		batch:   64,
+		seeded:  true,
+		dataDir: true,
+		load:    spamLoader(),
+	}
 	return []*dataset{
-		{
-			name:    mnistName,
-			about:   `MNIST digits [1 28 28]: "digit" (10 classes), "parity" (2 classes)`,
-			input:   []int{1, 28, 28},
-			tasks:   []mtl.Task{mtl.Classify("digit", 10), mtl.Classify("parity", 2)},
-			trunk:   "mlp",
-			epochs:  5,
-			batch:   32,
-			images:  true,
-			dataDir: true,
-			load:    loadMNIST,
-		},
+		mnist,
 		{
 			name:    multiMNISTName,
 			about:   `two overlapping digits [1 28 28]: "left" (10 classes), "right" (10 classes)`,
@@ -126,18 +148,8 @@ func allDatasets() []*dataset {
 			dataDir: true,
 			load:    loadMNISTLoc,
 		},
-		{
-			name:    spamName,
-			about:   fmt.Sprintf(`SpamAssassin mail as hashed words [%d]: "spam", "hard" (binary; hard: ham only)`, datasets.DefaultBOWDim),
-			input:   []int{datasets.DefaultBOWDim},
-			tasks:   []mtl.Task{mtl.Binary("spam"), mtl.Binary("hard")},
-			trunk:   textTrunk,
-			epochs:  5,
-			batch:   64,
-			seeded:  true,
-			dataDir: true,
-			load:    spamLoader(),
-		},
+		spam,
+		newMNISTSpam(mnist, spam),
 		newCSVDataset("PATH"),
 	}
 }
@@ -159,7 +171,7 @@ func lookupDataset(name string) (*dataset, bool) {
 	return nil, false
 }
 
-// datasetNames returns "mnist, multimnist, ... or csv:PATH".
+// datasetNames returns "mnist, multimnist, ..., mnist+spam or csv:PATH".
 func datasetNames() string {
 	var names []string
 	for _, d := range allDatasets() {
@@ -168,8 +180,8 @@ func datasetNames() string {
 	return orList(names)
 }
 
-// seededNames returns "mmoe-synth, mnist-loc, spam and csv", the datasets
-// whose data --seed seeds.
+// seededNames returns "mmoe-synth, mnist-loc, spam, mnist+spam and csv",
+// the datasets whose data --seed seeds.
 func seededNames() string {
 	var names []string
 	for _, d := range allDatasets() {
@@ -180,8 +192,8 @@ func seededNames() string {
 	return andList(names)
 }
 
-// dataDirNames returns "mnist, multimnist, mnist-loc and spam", the
-// datasets that --data applies to.
+// dataDirNames returns "mnist, multimnist, mnist-loc, spam and
+// mnist+spam", the datasets that --data applies to.
 func dataDirNames() string {
 	var names []string
 	for _, d := range allDatasets() {
@@ -197,7 +209,7 @@ func datasetsHelp() string {
 	var b strings.Builder
 	for _, d := range allDatasets() {
 		fmt.Fprintf(&b, "  %-11s %s\n", d.name, d.about)
-		fmt.Fprintf(&b, "  %-11s defaults: trunk %s, %d epochs, batch %d\n", "", d.trunk, d.epochs, d.batch)
+		fmt.Fprintf(&b, "  %-11s defaults: %s, %d epochs, batch %d\n", "", d.modelAbout(), d.epochs, d.batch)
 	}
 	return b.String()
 }
@@ -237,10 +249,14 @@ func taskSize(t mtl.Task) string {
 	return fmt.Sprintf("%d regression values", t.Outputs)
 }
 
-// checkSpec reports the first task of spec that d lacks, or has with
-// another kind or size, and an input width that is not d's. A spec may
-// declare a subset of d's tasks.
+// checkSpec reports inputs of spec that are not d's (see checkInputs),
+// the first task of spec that d lacks, or has with another kind or size
+// or reading another input, and an input width that is not d's. A spec
+// may declare a subset of d's tasks.
 func (d *dataset) checkSpec(spec mtl.Spec) error {
+	if err := d.checkInputs(spec); err != nil {
+		return err
+	}
 	for _, t := range spec.Tasks {
 		want, ok := d.task(t.Name)
 		switch {
@@ -248,7 +264,12 @@ func (d *dataset) checkSpec(spec mtl.Spec) error {
 			return fmt.Errorf("task %q is not a task of dataset %s, whose tasks are %s", t.Name, d.name, d.taskList())
 		case want.Kind != t.Kind || want.Classes != t.Classes || want.Outputs != t.Outputs:
 			return fmt.Errorf("task %q has %s, but in dataset %s it has %s", t.Name, taskSize(t), d.name, taskSize(want))
+		case want.Input != t.Input:
+			return fmt.Errorf("task %q reads input %q, but in dataset %s it reads %q", t.Name, t.Input, d.name, want.Input)
 		}
+	}
+	if d.multiInput() {
+		return nil
 	}
 	if w := width(d.input); spec.Width() != w {
 		return fmt.Errorf("input %v has %d values per example, but dataset %s has examples of shape %v (%d values)", spec.Input, spec.Width(), d.name, d.input, w)

@@ -25,11 +25,12 @@
 //	mmoe-synth  [100]      t1, t2 (regression, 1 value)     trunk mmoe-synth, 30 epochs, batch 128
 //	mnist-loc   [1 56 56]  digit (10 classes), box (4)      trunk loc,       10 epochs, batch 128
 //	spam        [4096]     spam, hard (binary)              trunk text,       5 epochs, batch 64
+//	mnist+spam  image [1 28 28]: digit; text [4096]: spam   encoders,         5 epochs, batch 32
 //	csv:PATH    [features] the --tasks columns              trunk mlp,       30 epochs, batch 16
 //
 // --data DIR reads the MNIST files from a folder instead of the GoMNIST
-// module (mnist, multimnist and mnist-loc), or the SpamAssassin corpus
-// from a folder (spam). mmoe-synth is generated (Ma et al. 2018) with
+// module (mnist, multimnist, mnist-loc and mnist+spam), or the
+// SpamAssassin corpus from a folder (spam). mmoe-synth is generated (Ma et al. 2018) with
 // --correlation P (default 0.5) and --seed, which train records in
 // summary.json. MultiMNIST is derived once and cached; GOMTL_CACHE sets
 // the cache folder ("off" turns it off). For quick checks, --limit N
@@ -52,6 +53,30 @@
 // and "hard" (hard or easy ham), which is labelled on ham only: spam is
 // left out of its loss and metrics. A binary task scores accuracy and
 // ROC AUC ("auc"; null in JSON when the test set holds one class only).
+//
+// mnist+spam is image and text classification in one model (mtl's
+// multi-input models, Spec.Inputs): the input "image" ([1 28 28], MNIST)
+// is read by the task "digit" (10 classes) and the input "text" ([4096],
+// the spam set, split by --seed; its corpus always comes from
+// GOMTL_SPAM_DIR or .data/) by the task "spam" (binary); spam's "hard"
+// task is left out. Each input has its own encoder, Dense(64, ReLU) (on
+// the flattened image: an MLP encoder keeps a step cheap), and one shared
+// Dense(64, ReLU) block reads both encoders' outputs (hard sharing), with
+// a head per task. Training follows mtl.Model.FitInputs: every step takes
+// one batch of --batch examples from each input's training set and
+// applies the gradient of the weighted sum of both tasks' losses; an
+// epoch is one pass over the larger set (MNIST's), and the smaller
+// (spam's) is reshuffled and started again whenever it runs out, so each
+// of its examples is seen several times per epoch. --limit, --test-limit
+// and --val-split apply to each input's set. The test scores are each
+// task's on its input's test set; test_examples counts both sets, and the
+// training speed counts the examples of both inputs. --arch (but hard),
+// --trunk, --hidden, --experts and --split are usage errors; a --spec
+// file must declare inputs "image" and "text" (or one of them) in
+// "inputs", its tasks reading them as the dataset's do
+// (cmd/mtl/examples/mnist-spam.json is the model the flags build). predict
+// shows one input's test examples and tasks at a time: --input image or
+// --input text.
 //
 // csv:PATH reads a CSV file with a header row (datasets.ReadCSV): --tasks
 // NAME:KIND,... names the task columns, KIND classify, binary or

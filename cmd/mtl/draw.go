@@ -28,14 +28,14 @@ var (
 	predBoxColor = color.RGBA{R: 255, A: 255}
 )
 
-// checkDraw reports, as a usage error, a model or dataset that --draw
-// cannot draw: it needs images and a box task.
-func checkDraw(d *dataset, spec mtl.Spec) error {
+// checkDraw reports, as a usage error, a dataset or the model's tasks
+// that --draw cannot draw: it needs images and a box task.
+func checkDraw(d *dataset, tasks []mtl.Task) error {
 	if !d.images {
 		return usageErrorf("predict", "--draw draws boxes on images, but dataset %s has none", d.name)
 	}
-	if boxTask(spec.Tasks) == "" {
-		return usageErrorf("predict", "--draw draws the boxes of a box task, but the model's tasks are %s", taskNamesOf(spec.Tasks))
+	if boxTask(tasks) == "" {
+		return usageErrorf("predict", "--draw draws the boxes of a box task, but the model's tasks are %s", taskNamesOf(tasks))
 	}
 	return nil
 }

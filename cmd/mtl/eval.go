@@ -37,7 +37,7 @@ csv.json; --dataset csv:OTHER reads another file the same way.
 			o := &evalOptions{}
 			fs.StringVar(&o.model, "model", "", "the saved model: a run `DIR` of mtl train, or its model/ folder (required)")
 			o.data.register(fs, true)
-			fs.IntVar(&o.testLimit, "test-limit", 0, "evaluate on the first `N` test examples only (0: all)")
+			fs.IntVar(&o.testLimit, "test-limit", 0, "evaluate on the first `N` test examples only, of each input for mnist+spam (0: all)")
 			return func(ctx context.Context) error {
 				o.set = setFlags(fs)
 				return o.run(ctx, e)
@@ -75,14 +75,11 @@ func (o *evalOptions) run(ctx context.Context, e *env) error {
 	if err := checkModel(m, o.model, d); err != nil {
 		return err
 	}
-	test, err := d.load(src, datasets.Test)
+	test, err := d.loadSplit(src, m.Spec(), datasets.Test, o.testLimit)
 	if err != nil {
 		return err
 	}
-	if o.testLimit > 0 {
-		test = test.Head(o.testLimit)
-	}
-	res, err := m.Evaluate(ctx, test)
+	res, err := evaluateOn(ctx, m, test)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,20 +16,63 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the spec files of examples/ from the specs the flags build")
 
-// exampleSpecs are the spec files of examples/ and the train flags that
-// build the same model: each file is the marshalled spec of its flags.
-var exampleSpecs = []struct {
-	file string
-	args []string
-}{
-	{"multimnist-hard.json", []string{"--dataset", "multimnist", "--arch", "hard"}},
-	{"multimnist-cross-stitch.json", []string{"--dataset", "multimnist", "--arch", "cross-stitch"}},
-	{"multimnist-mmoe.json", []string{"--dataset", "multimnist", "--arch", "mmoe"}},
-	{"multimnist-cgc.json", []string{"--dataset", "multimnist", "--arch", "cgc"}},
-	{"multimnist-ple.json", []string{"--dataset", "multimnist", "--arch", "ple"}},
-	{"multimnist-cascade.json", []string{"--dataset", "multimnist", "--arch", "cascade"}},
-	{"mmoe-synth-mmoe.json", []string{"--dataset", "mmoe-synth", "--arch", "mmoe"}},
-	{"mnist-loc-hard.json", []string{"--dataset", "mnist-loc", "--arch", "hard"}},
+// An exampleSpec is a spec file of examples/ and the train flags that
+// build the same model: the file is the marshalled spec of its flags. A
+// baseline, which no flags build, gives its dataset and the function that
+// builds its spec instead.
+type exampleSpec struct {
+	file     string
+	args     []string
+	dataset  string
+	baseline func(t *testing.T) mtl.Spec
+}
+
+// exampleSpecs are the spec files of examples/.
+var exampleSpecs = []exampleSpec{
+	{file: "multimnist-hard.json", args: []string{"--dataset", "multimnist", "--arch", "hard"}},
+	{file: "multimnist-cross-stitch.json", args: []string{"--dataset", "multimnist", "--arch", "cross-stitch"}},
+	{file: "multimnist-mmoe.json", args: []string{"--dataset", "multimnist", "--arch", "mmoe"}},
+	{file: "multimnist-cgc.json", args: []string{"--dataset", "multimnist", "--arch", "cgc"}},
+	{file: "multimnist-ple.json", args: []string{"--dataset", "multimnist", "--arch", "ple"}},
+	{file: "multimnist-cascade.json", args: []string{"--dataset", "multimnist", "--arch", "cascade"}},
+	{file: "mmoe-synth-mmoe.json", args: []string{"--dataset", "mmoe-synth", "--arch", "mmoe"}},
+	{file: "mnist-loc-hard.json", args: []string{"--dataset", "mnist-loc", "--arch", "hard"}},
+	{file: "mnist-spam.json", args: []string{"--dataset", "mnist+spam"}},
+	{file: "mnist-digit-only.json", dataset: "mnist", baseline: func(t *testing.T) mtl.Spec { return mnistSpamBaseline(t, imageInput) }},
+	{file: "spam-only.json", dataset: "spam", baseline: func(t *testing.T) mtl.Spec { return mnistSpamBaseline(t, textInput) }},
+}
+
+// mnistSpamBaseline returns the single-task baseline of mnist+spam's
+// input: a single-input model of the input's shape whose shared layers
+// are the input's encoder and then the shared block, as deep as the path
+// the input takes through the multi-input model, with the tasks that read
+// the input.
+func mnistSpamBaseline(t *testing.T, input string) mtl.Spec {
+	t.Helper()
+	_, _, spec := trainSpec(t, "--dataset", "mnist+spam")
+	for _, in := range spec.Inputs {
+		if in.Name == input {
+			base := mtl.Spec{Input: in.Shape, Shared: slices.Concat(in.Encoder, spec.Shared), Seed: spec.Seed}
+			for _, task := range inputTasks(spec, input) {
+				task.Input = ""
+				base.Tasks = append(base.Tasks, task)
+			}
+			return base
+		}
+	}
+	t.Fatalf("mnist+spam has no input %q", input)
+	return mtl.Spec{}
+}
+
+// build returns the spec the example's flags build, or its baseline, and
+// the dataset it trains on.
+func (ex exampleSpec) build(t *testing.T) (mtl.Spec, string) {
+	t.Helper()
+	if ex.baseline != nil {
+		return ex.baseline(t), ex.dataset
+	}
+	_, d, spec := trainSpec(t, ex.args...)
+	return spec, d.name
 }
 
 // exampleJSON is how the spec files are written.
@@ -42,15 +86,16 @@ func exampleJSON(t *testing.T, spec mtl.Spec) []byte {
 }
 
 // Every file of examples/ is a spec that mtl.New builds, equal to what its
-// flags build and written exactly as they marshal it; the README lists
-// every file. go test -run TestExampleSpecs -update rewrites the files.
+// flags (or its baseline) build and written exactly as they marshal it,
+// that trains as given on its dataset; the README lists every file with
+// that command. go test -run TestExampleSpecs -update rewrites the files.
 func TestExampleSpecs(t *testing.T) {
 	const dir = "examples"
-	byFile := map[string][]string{}
+	byFile := map[string]exampleSpec{}
 	for _, ex := range exampleSpecs {
-		byFile[ex.file] = ex.args
+		byFile[ex.file] = ex
 		if *update {
-			_, _, spec := trainSpec(t, ex.args...)
+			spec, _ := ex.build(t)
 			if err := os.WriteFile(filepath.Join(dir, ex.file), exampleJSON(t, spec), 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -73,7 +118,7 @@ func TestExampleSpecs(t *testing.T) {
 		seen++
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(dir, name)
-			args, ok := byFile[name]
+			ex, ok := byFile[name]
 			if !ok {
 				t.Fatalf("%s is not in exampleSpecs", path)
 			}
@@ -84,19 +129,19 @@ func TestExampleSpecs(t *testing.T) {
 			if _, err := mtl.New(got); err != nil {
 				t.Fatalf("mtl.New: %v", err)
 			}
-			_, d, want := trainSpec(t, args...)
+			want, dataset := ex.build(t)
 			if !reflect.DeepEqual(got, want) {
-				t.Errorf("%s:\n%+v\nthe flags %v build:\n%+v", path, got, args, want)
+				t.Errorf("%s:\n%+v\nthe flags %v (or the baseline) build:\n%+v", path, got, ex.args, want)
 			}
 			raw, _ := os.ReadFile(path)
 			if !bytes.Equal(raw, exampleJSON(t, want)) {
-				t.Errorf("%s is not the marshalled spec of %v; run go test -run TestExampleSpecs -update", path, args)
+				t.Errorf("%s is not the marshalled spec of %v (or of the baseline); run go test -run TestExampleSpecs -update", path, ex.args)
 			}
 			// The file trains as given, with the spec's dataset.
-			if _, _, spec := trainSpec(t, "--spec", path, "--dataset", d.name); !reflect.DeepEqual(spec, want) {
+			if _, _, spec := trainSpec(t, "--spec", path, "--dataset", dataset); !reflect.DeepEqual(spec, want) {
 				t.Errorf("train --spec %s builds\n%+v\nwant\n%+v", path, spec, want)
 			}
-			cmd := "go run ./cmd/mtl train --spec cmd/mtl/examples/" + name + " --dataset " + d.name
+			cmd := "go run ./cmd/mtl train --spec cmd/mtl/examples/" + name + " --dataset " + dataset
 			if !strings.Contains(string(readme), cmd) {
 				t.Errorf("%s/README.md lacks %q", dir, cmd)
 			}

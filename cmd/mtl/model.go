@@ -123,6 +123,9 @@ func (o *modelOptions) validate(cmd string, set map[string]bool, d *dataset) err
 		}
 		return nil
 	}
+	if d.multiInput() {
+		return o.validateMultiInput(cmd, set, d)
+	}
 	trunk := o.trunkFor(d)
 	switch {
 	case !slices.Contains(archNames(), o.arch):
@@ -143,6 +146,20 @@ func (o *modelOptions) validate(cmd string, set map[string]bool, d *dataset) err
 	return nil
 }
 
+// validateMultiInput checks the model flags for the multi-input dataset
+// d, whose model is fixed: an encoder per input, then hard sharing.
+func (o *modelOptions) validateMultiInput(cmd string, set map[string]bool, d *dataset) error {
+	for _, f := range modelFlags {
+		if set[f] && f != "arch" {
+			return usageErrorf(cmd, "--%s is for datasets of one input: dataset %s has an encoder per input and one shared block (a --spec file declares other layers)", f, d.name)
+		}
+	}
+	if o.arch != mtl.HardArch {
+		return usageErrorf(cmd, "--arch %s: dataset %s has an encoder per input, and its model shares one block after them (hard sharing)", o.arch, d.name)
+	}
+	return nil
+}
+
 // trunkFor returns the trunk's name: --trunk, or d's default.
 func (o *modelOptions) trunkFor(d *dataset) string {
 	if o.trunk != "" {
@@ -156,8 +173,8 @@ func hasExperts(arch string) bool {
 }
 
 // build returns the model the flags declare for the tasks of d, seeded
-// with seed: the --spec file, or the trunk shared as --arch says and split
-// at --split. It validates first. A spec file that cannot be read, or
+// with seed: the --spec file, the trunk shared as --arch says and split
+// at --split, or for a multi-input dataset its encoders and shared block. It validates first. A spec file that cannot be read, or
 // whose tasks or input are not d's, is an error of the file, not of usage.
 func (o *modelOptions) build(cmd string, set map[string]bool, d *dataset, seed int64) (mtl.Spec, error) {
 	if err := o.validate(cmd, set, d); err != nil {
@@ -167,6 +184,9 @@ func (o *modelOptions) build(cmd string, set map[string]bool, d *dataset, seed i
 		spec, err := readSpec(o.spec, d)
 		spec.Seed = seed
 		return spec, err
+	}
+	if d.multiInput() {
+		return d.multiInputSpec(seed), nil
 	}
 	name := o.trunkFor(d)
 	trunk, _ := namedTrunk(name)

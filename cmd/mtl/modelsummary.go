@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/gomtl/gomtl/mtl"
 )
@@ -27,6 +28,8 @@ shape (per example), its parameter count and the tasks whose losses train
 it, then the total. The model is a saved one (--model), a spec file
 (--spec), or what the same model flags as "mtl train" build (by default,
 the seed model on mnist). --dataset with --spec checks the spec's tasks.
+A multi-input model (mnist+spam) lists each input's encoder, the shared
+block, which every input goes through, once, and the heads.
 A csv:PATH dataset is read, with --tasks and --features as for train and
 the split of --test-fraction and seed 1, for its input width and the
 classes of its tasks.
@@ -49,6 +52,13 @@ classes of its tasks.
 type summaryCmdLine struct {
 	MessageType string `json:"message_type"` // "summary"
 	*mtl.Summary
+	Inputs []inputShape `json:"inputs,omitempty"` // a multi-input model's inputs (mtl.Summary's input is empty then)
+}
+
+// inputShape is one input of a multi-input model in mtl summary --json.
+type inputShape struct {
+	Name  string `json:"name"`
+	Shape []int  `json:"shape"`
 }
 
 func (o *modelSummaryOptions) run(e *env) error {
@@ -57,10 +67,22 @@ func (o *modelSummaryOptions) run(e *env) error {
 		return err
 	}
 	s := m.Summary()
+	spec := m.Spec()
 	if e.json {
-		return e.emit(summaryCmdLine{MessageType: "summary", Summary: s})
+		line := summaryCmdLine{MessageType: "summary", Summary: s}
+		for _, in := range spec.Inputs {
+			line.Inputs = append(line.Inputs, inputShape{Name: in.Name, Shape: in.Shape})
+		}
+		return e.emit(line)
 	}
-	_, err = fmt.Fprint(e.stdout, s.String())
+	text := s.String()
+	if spec.MultiInput() {
+		// mtl.Summary holds the input of a single-input model only: the
+		// title names a multi-input model's inputs instead.
+		_, table, _ := strings.Cut(text, "\n")
+		text = fmt.Sprintf("Architecture: %s, inputs %s\n%s", s.Arch, inputsText(spec.Inputs), table)
+	}
+	_, err = fmt.Fprint(e.stdout, text)
 	return err
 }
 

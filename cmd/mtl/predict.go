@@ -20,6 +20,7 @@ const defaultFirst = 10
 // predictOptions are the flags of mtl predict.
 type predictOptions struct {
 	model  string
+	input  string
 	images string
 	draw   string
 	index  string
@@ -31,7 +32,7 @@ type predictOptions struct {
 func predictCommand() command {
 	return command{
 		name:     "predict",
-		synopsis: "--model DIR [--index 0,1,2 | --first N] [--images FILE] [--draw DIR] [flags]",
+		synopsis: "--model DIR [--input NAME] [--index 0,1,2 | --first N] [--images FILE] [--draw DIR] [flags]",
 		summary:  "predict test examples, or images of an IDX file, with a saved model",
 		doc: `Load a model saved by "mtl train" and print, for each chosen example and
 task, the predicted class with its probability (classification), the
@@ -50,6 +51,11 @@ this is for models of images only, and the pixels are scaled as the
 dataset's are. Without --index or --first, the first 10 examples are
 shown.
 
+A multi-input model (mnist+spam) predicts one input at a time: --input
+names it (image or text), and the examples and the tasks shown are that
+input's: its test set (or, for image, --images) and the tasks that read
+it.
+
 --draw DIR writes each example of a model with a box task as a PNG into
 DIR: the image 4× larger in grey, the true box in green and the
 predicted box in red, named after the example's index and the IoU
@@ -60,6 +66,7 @@ predicted box only (00007.png).
 			o := &predictOptions{}
 			fs.StringVar(&o.model, "model", "", "the saved model: a run `DIR` of mtl train, or its model/ folder (required)")
 			o.data.register(fs, true)
+			fs.StringVar(&o.input, "input", "", "multi-input models: predict the examples of input `NAME` (mnist+spam: image or text; required)")
 			fs.StringVar(&o.images, "images", "", "predict the images of the IDX `FILE` instead of the test set (28×28, or 56×56 for mnist-loc)")
 			fs.StringVar(&o.draw, "draw", "", "write each image with its true and predicted boxes as a PNG into `DIR` (models with a box task)")
 			fs.StringVar(&o.index, "index", "", "comma-separated example `indices`, from 0, such as 0,1,2")
@@ -156,9 +163,20 @@ func (o *predictOptions) run(ctx context.Context, e *env) error {
 		return err
 	}
 	spec := m.Spec()
-	w := spec.Width()
+	if o.images == "" || spec.MultiInput() {
+		// A multi-input model needs its dataset's inputs even for
+		// --images: the image input's shape and pixel scale.
+		if err := checkModel(m, o.model, d); err != nil {
+			return err
+		}
+	}
+	v, err := o.view(d, spec)
+	if err != nil {
+		return err
+	}
+	w := width(v.shape)
 	if o.draw != "" {
-		if err := checkDraw(d, spec); err != nil {
+		if err := checkDraw(v.d, v.tasks); err != nil {
 			return err
 		}
 	}
@@ -166,23 +184,20 @@ func (o *predictOptions) run(ctx context.Context, e *env) error {
 	var truth *datasets.Dataset
 	if o.images != "" {
 		shape, side := []int{1, 28, 28}, "28×28"
-		if d.images {
-			shape, side = d.input, fmt.Sprintf("%d×%d", d.input[1], d.input[2])
+		if v.d.images {
+			shape, side = v.d.input, fmt.Sprintf("%d×%d", v.d.input[1], v.d.input[2])
 		}
 		switch {
 		case w != width(shape):
-			return usageErrorf("predict", "--images reads %s images, but the model's input is %v", side, spec.Input)
-		case !d.images:
-			return usageErrorf("predict", "--images reads %s images, but dataset %s has none", side, d.name)
+			return usageErrorf("predict", "--images reads %s images, but the model's input%s is %v", side, v.about(), v.shape)
+		case !v.d.images:
+			return usageErrorf("predict", "--images reads %s images, but dataset %s has none", side, v.d.name)
 		}
-		if rows, err = readImages(o.images, shape, d.pixel); err != nil {
+		if rows, err = readImages(o.images, shape, v.d.pixel); err != nil {
 			return err
 		}
 	} else {
-		if err := checkModel(m, o.model, d); err != nil {
-			return err
-		}
-		test, err := d.load(src, datasets.Test)
+		test, err := v.load(src, datasets.Test)
 		if err != nil {
 			return err
 		}
@@ -197,7 +212,7 @@ func (o *predictOptions) run(ctx context.Context, e *env) error {
 		}
 	}
 	noun := "examples"
-	if d.images {
+	if v.d.images {
 		noun = "images"
 	}
 	x := make([][]float32, len(indices))
@@ -207,16 +222,21 @@ func (o *predictOptions) run(ctx context.Context, e *env) error {
 		}
 		x[k] = rows[i]
 	}
-	preds, err := m.Predict(ctx, x)
+	var preds []mtl.Prediction
+	if v.input != "" {
+		preds, err = m.PredictInput(ctx, v.input, x)
+	} else {
+		preds, err = m.Predict(ctx, x)
+	}
 	if err != nil {
 		return err
 	}
 	out := make([]predictionLine, len(indices))
 	for k, i := range indices {
-		out[k] = predictionFor(i, k, spec.Tasks, preds, truth, d.classes)
+		out[k] = predictionFor(i, k, v.tasks, preds, truth, v.d.classes)
 	}
 	if o.draw != "" {
-		if err := drawPredictions(o.draw, d.input, x, out, spec.Tasks); err != nil {
+		if err := drawPredictions(o.draw, v.d.input, x, out, v.tasks); err != nil {
 			return err
 		}
 	}
@@ -228,13 +248,55 @@ func (o *predictOptions) run(ctx context.Context, e *env) error {
 		}
 		return nil
 	}
-	if err := writePredictions(e, out, spec.Tasks, truth != nil, d.classes); err != nil {
+	if err := writePredictions(e, out, v.tasks, truth != nil, v.d.classes); err != nil {
 		return err
 	}
 	if o.draw != "" {
 		_, err = fmt.Fprintf(e.stdout, "Drawings: %d PNG files in %s\n", len(out), filepath.Clean(o.draw))
 	}
 	return err
+}
+
+// A predictView is what predict reads and shows: the dataset the
+// examples come from, the model's input they feed and its shape, and the
+// tasks that read it. For a multi-input model it is the input --input
+// names; otherwise the dataset and the model's only input.
+type predictView struct {
+	d     *dataset
+	input string // the input's name; "" for a single-input model
+	shape []int
+	tasks []mtl.Task
+	load  func(src dataSource, split datasets.Split) (*datasets.Dataset, error)
+}
+
+// about returns ` "text"` for a multi-input model's input, else "".
+func (v predictView) about() string {
+	if v.input == "" {
+		return ""
+	}
+	return fmt.Sprintf(" %q", v.input)
+}
+
+// view resolves --input against spec, the model's, and d, its dataset,
+// whose inputs checkModel has checked for a multi-input model; the
+// errors are usage errors.
+func (o *predictOptions) view(d *dataset, spec mtl.Spec) (predictView, error) {
+	if !spec.MultiInput() {
+		if o.set["input"] {
+			return predictView{}, usageErrorf("predict", "--input is for models of several inputs; the model has one, %v", spec.Input)
+		}
+		return predictView{d: d, shape: spec.Input, tasks: spec.Tasks, load: d.load}, nil
+	}
+	if !o.set["input"] {
+		return predictView{}, usageErrorf("predict", "--input is required: the model has the inputs %s, each with its own examples", inputsText(spec.Inputs))
+	}
+	for _, in := range spec.Inputs {
+		if in.Name == o.input {
+			from, _ := d.inputNamed(in.Name) // checkModel found each of spec's inputs in d
+			return predictView{d: from.from, input: in.Name, shape: in.Shape, tasks: inputTasks(spec, in.Name), load: from.load}, nil
+		}
+	}
+	return predictView{}, usageErrorf("predict", "--input %q, want %s (the model's inputs)", o.input, inputNames(spec))
 }
 
 // predictionFor assembles the output for example i, row k of preds, with

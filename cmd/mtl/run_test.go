@@ -45,7 +45,7 @@ func TestUsageErrors(t *testing.T) {
 		{"images and data", []string{"predict", "--model", "m", "--images", "f", "--data", "d"}, "exclude each other"},
 
 		// Datasets, trunks and architectures.
-		{"unknown dataset", []string{"train", "--dataset", "cifar"}, `--dataset "cifar", want mnist, multimnist, mmoe-synth, mnist-loc, spam or csv:PATH`},
+		{"unknown dataset", []string{"train", "--dataset", "cifar"}, `--dataset "cifar", want mnist, multimnist, mmoe-synth, mnist-loc, spam, mnist+spam or csv:PATH`},
 		{"unknown arch", []string{"train", "--arch", "star"}, `--arch "star", want hard, cross-stitch, mmoe, cgc, ple or cascade`},
 		{"unknown trunk", []string{"train", "--trunk", "resnet"}, `--trunk "resnet", want lenet, mlp, mmoe-synth, loc or text`},
 		{"spec and arch", []string{"train", "--spec", "f.json", "--arch", "mmoe"}, "--spec declares the whole model: it excludes --arch"},
@@ -69,12 +69,12 @@ func TestUsageErrors(t *testing.T) {
 		{"draw blank", []string{"predict", "--model", "m", "--draw", " "}, `--draw " " is blank`},
 		{"correlation on mnist", []string{"train", "--correlation", "0.3"}, "--correlation is for mmoe-synth, not mnist"},
 		{"correlation above 1", []string{"train", "--dataset", "mmoe-synth", "--correlation", "1.5"}, "--correlation 1.5, want a value in [-1, 1]"},
-		{"data for mmoe-synth", []string{"train", "--dataset", "mmoe-synth", "--data", "d"}, "--data is for mnist, multimnist, mnist-loc and spam, not mmoe-synth"},
+		{"data for mmoe-synth", []string{"train", "--dataset", "mmoe-synth", "--data", "d"}, "--data is for mnist, multimnist, mnist-loc, spam and mnist+spam, not mmoe-synth"},
 		{"negative test limit", []string{"train", "--test-limit", "-1"}, "--test-limit -1"},
 		{"eval unknown dataset", []string{"eval", "--model", "m", "--dataset", "cifar"}, `--dataset "cifar"`},
 		{"eval negative test limit", []string{"eval", "--model", "m", "--test-limit", "-1"}, "--test-limit -1"},
 		{"eval negative seed", []string{"eval", "--model", "m", "--dataset", "mmoe-synth", "--seed", "-1"}, "--seed -1"},
-		{"eval seed on mnist", []string{"eval", "--model", "m", "--seed", "2"}, "--seed is for the data of mmoe-synth, mnist-loc, spam and csv, not mnist"},
+		{"eval seed on mnist", []string{"eval", "--model", "m", "--seed", "2"}, "--seed is for the data of mmoe-synth, mnist-loc, spam, mnist+spam and csv, not mnist"},
 		{"predict correlation on mnist", []string{"predict", "--model", "m", "--correlation", "0.2"}, "--correlation is for mmoe-synth, not mnist"},
 		{"summary model and arch", []string{"summary", "--model", "m", "--arch", "mmoe"}, "--model names a saved model: it excludes --arch"},
 		{"summary model and spec", []string{"summary", "--model", "m", "--spec", "f.json"}, "it excludes --spec"},
@@ -83,6 +83,17 @@ func TestUsageErrors(t *testing.T) {
 		{"summary unknown arch", []string{"summary", "--arch", "moe"}, `--arch "moe"`},
 		{"summary split", []string{"summary", "--dataset", "mmoe-synth", "--split", "3"}, "want 0 to 1, the number of layers of the mmoe-synth trunk"},
 		{"summary flag of train", []string{"summary", "--epochs", "3"}, "flag provided but not defined: -epochs"},
+
+		// mnist+spam's model is fixed: an encoder per input, then hard sharing.
+		{"mnist+spam trunk", []string{"train", "--dataset", "mnist+spam", "--trunk", "mlp"}, "--trunk is for datasets of one input: dataset mnist+spam has an encoder per input and one shared block"},
+		{"mnist+spam hidden", []string{"train", "--dataset", "mnist+spam", "--hidden", "8"}, "--hidden is for datasets of one input"},
+		{"mnist+spam split", []string{"train", "--dataset", "mnist+spam", "--split", "0"}, "--split is for datasets of one input"},
+		{"mnist+spam experts", []string{"train", "--dataset", "mnist+spam", "--experts", "2"}, "--experts is for datasets of one input"},
+		{"mnist+spam mmoe", []string{"train", "--dataset", "mnist+spam", "--arch", "mmoe"}, "--arch mmoe: dataset mnist+spam has an encoder per input, and its model shares one block after them (hard sharing)"},
+		{"mnist+spam cascade", []string{"train", "--dataset", "mnist+spam", "--arch", "cascade"}, "--arch cascade: dataset mnist+spam"},
+		{"mnist+spam unknown arch", []string{"train", "--dataset", "mnist+spam", "--arch", "star"}, "--arch star: dataset mnist+spam"},
+		{"summary mnist+spam trunk", []string{"summary", "--dataset", "mnist+spam", "--trunk", "lenet"}, "--trunk is for datasets of one input"},
+		{"mnist+spam tasks", []string{"train", "--dataset", "mnist+spam", "--tasks", "a:binary"}, "--tasks is for --dataset csv:PATH, not mnist+spam"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

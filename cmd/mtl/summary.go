@@ -19,7 +19,7 @@ type summary struct {
 	Arch          string    `json:"arch"`      // an --arch value, "<kind>+cascade" from a spec file
 	TestLoss      float64   `json:"test_loss"` // the weighted total of the task losses
 	TestExamples  int       `json:"test_examples"`
-	TrainExamples int       `json:"train_examples"` // per epoch, validation excluded
+	TrainExamples int       `json:"train_examples"` // per epoch, validation excluded; of every input, as the steps took them
 	TrainSeconds  float64   `json:"train_seconds"`  // forward, backward and update, all epochs
 	HistoryFile   string    `json:"history_file"`
 	ModelDir      string    `json:"model_dir"`
@@ -32,7 +32,7 @@ type runConfig struct {
 	Data      string        `json:"data,omitempty"`       // --data; empty for the GoMNIST module's copy
 	MMoESynth *synthConfig  `json:"mmoe_synth,omitempty"` // how mmoe-synth was generated
 	CSV       *csvRunConfig `json:"csv,omitempty"`        // how the csv file was read; its statistics are in csv.json
-	Trunk     string        `json:"trunk,omitempty"`      // the trunk's name; empty with --spec
+	Trunk     string        `json:"trunk,omitempty"`      // the trunk's name; empty with --spec and for mnist+spam
 	SpecFile  string        `json:"spec_file,omitempty"`  // --spec
 	TestLimit int           `json:"test_limit,omitempty"` // --test-limit
 	Spec      mtl.Spec      `json:"spec"`

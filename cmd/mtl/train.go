@@ -54,6 +54,20 @@ for the test set. The features are standardised by the training rows'
 means and standard deviations, saved in the run's csv.json for eval and
 predict. spam needs the SpamAssassin corpus: run make data first.
 
+mnist+spam is image and text classification in one model, with two
+inputs, each with its own data: "image" (MNIST) read by "digit", and
+"text" (spam's hashed words, split by --seed) read by "spam". Each input
+has a Dense(64, ReLU) encoder and both then go through one shared
+Dense(64, ReLU) block (hard sharing, so --arch, --trunk, --hidden,
+--experts and --split do not apply; a --spec file may declare other
+layers). Every step takes one batch of --batch examples from each
+input's training set and trains on the weighted sum of all the tasks'
+losses; an epoch is one pass over the larger set (MNIST), and the
+smaller (spam) is reshuffled and started again whenever it runs out, so
+its examples are seen several times per epoch. --limit, --test-limit
+and --val-split apply to each input's set, and each task is scored on
+its input's test set.
+
 Writes summary.json, history.json, history.csv, curves.png and model/ (and
 csv.json for csv data) into --out, or into a new folder runs/<UTC
 time>[-N] of the working directory. The same --seed gives the same
@@ -79,8 +93,8 @@ func (o *trainOptions) register(fs *flag.FlagSet) {
 	fs.Float64Var(&o.lr, "lr", 0.001, "learning rate (> 0)")
 	fs.StringVar(&o.optimizer, "optimizer", optim.AdamName, "optimizer: adam, sgd, momentum or rmsprop")
 	fs.Int64Var(&o.seed, "seed", 1, "seed of the initial weights, of the shuffling and of the data of "+seededNames()+" (>= 0)")
-	fs.IntVar(&o.limit, "limit", 0, "train on the first `N` training examples only, validation included (0: all)")
-	fs.IntVar(&o.testLimit, "test-limit", 0, "evaluate on the first `N` test examples only (0: all)")
+	fs.IntVar(&o.limit, "limit", 0, "train on the first `N` training examples only, validation included, of each input for mnist+spam (0: all)")
+	fs.IntVar(&o.testLimit, "test-limit", 0, "evaluate on the first `N` test examples only, of each input for mnist+spam (0: all)")
 	fs.Float64Var(&o.valSplit, "val-split", 0.2, "fraction of the training examples, from the end, held out for validation, in [0, 1)")
 	fs.StringVar(&o.out, "out", "", "write the run into `DIR` (default: runs/<UTC time>)")
 }
@@ -188,16 +202,13 @@ func (o *trainOptions) run(ctx context.Context, e *env) (err error) {
 		}
 	}()
 	src := o.src
-	train, err := d.load(src, datasets.Train)
+	train, err := d.loadSplit(src, spec, datasets.Train, 0) // FitConfig.Limit applies --limit
 	if err != nil {
 		return err
 	}
-	test, err := d.load(src, datasets.Test)
+	test, err := d.loadSplit(src, spec, datasets.Test, o.testLimit)
 	if err != nil {
 		return err
-	}
-	if o.testLimit > 0 {
-		test = test.Head(o.testLimit)
 	}
 	m, err := mtl.New(spec)
 	if err != nil {
@@ -205,7 +216,7 @@ func (o *trainOptions) run(ctx context.Context, e *env) (err error) {
 	}
 	prog := newProgress(e)
 	cfg := o.fitConfig(prog)
-	hist, err := m.Fit(ctx, train, cfg)
+	hist, err := trainOn(ctx, m, train, cfg)
 	prog.Close()
 	if err != nil {
 		return err
@@ -218,7 +229,7 @@ func (o *trainOptions) run(ctx context.Context, e *env) (err error) {
 			return err
 		}
 	}
-	res, err := m.Evaluate(ctx, test)
+	res, err := evaluateOn(ctx, m, test)
 	if err != nil {
 		return err
 	}
