@@ -5,7 +5,7 @@ GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
 PKGS        := ./...
 
-.PHONY: all test unit vet fmt lint bench fuzz train clean data
+.PHONY: all test unit vet fmt lint bench bench-mmoe fuzz train clean data
 
 all: test
 
@@ -46,11 +46,17 @@ lint:
 
 ## bench: training throughput and allocations per step of the seed model
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./mtl/
+	$(GO) test -run '^$$' -bench TrainSeed -benchmem -count 3 ./mtl/
 
-## fuzz: a minute of coverage-guided fuzzing of the IDX reader
+## bench-mmoe: the MMoE paper's synthetic experiment (24 models, ~15 min)
+bench-mmoe:
+	$(GO) test -run '^$$' -bench MMoESynthetic -benchtime 1x -timeout 90m -v ./mtl/
+
+## fuzz: a minute of coverage-guided fuzzing of each parser: IDX, e-mail, CSV
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzReadIDX -fuzztime 60s ./datasets/
+	$(GO) test -run '^$$' -fuzz FuzzParseEmail -fuzztime 60s ./datasets/
+	$(GO) test -run '^$$' -fuzz FuzzReadCSV -fuzztime 60s ./datasets/
 
 ## train: the main job, the seed example on MNIST (5 epochs)
 train:
