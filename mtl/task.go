@@ -115,6 +115,12 @@ func (t Task) WithHead(layers ...Layer) Task {
 	return t
 }
 
+// WithInput returns t reading the named input of a multi-input model.
+func (t Task) WithInput(input string) Task {
+	t.Input = input
+	return t
+}
+
 // After returns t reading the probabilities (or regression values) of
 // task from, with gradients flowing through them.
 func (t Task) After(from string) Task {

@@ -41,7 +41,7 @@ func newMNISTSpam(mnist, spam *dataset) *dataset {
 		name: mnistSpamName,
 		about: fmt.Sprintf(`"image" (MNIST %v): "digit" (10 classes); "text" (spam's words %v): "spam" (binary)`,
 			mnist.input, spam.input),
-		tasks: []mtl.Task{onInput(mtl.Classify("digit", 10), imageInput), onInput(mtl.Binary("spam"), textInput)},
+		tasks: []mtl.Task{mtl.Classify("digit", 10).WithInput(imageInput), mtl.Binary("spam").WithInput(textInput)},
 		inputs: []datasetInput{
 			{name: imageInput, from: mnist, encoder: []mtl.Layer{mtl.Dense(64, mtl.ReLU)}},
 			{name: textInput, from: spam, encoder: []mtl.Layer{mtl.Dense(64, mtl.ReLU)}, ownData: true},
@@ -52,12 +52,6 @@ func newMNISTSpam(mnist, spam *dataset) *dataset {
 		seeded:  true,
 		dataDir: true,
 	}
-}
-
-// onInput returns t reading the named input.
-func onInput(t mtl.Task, input string) mtl.Task {
-	t.Input = input
-	return t
 }
 
 // multiInput reports whether d has inputs of its own, each with its data.

@@ -259,7 +259,7 @@ func TestTrainMNISTSpamOneInput(t *testing.T) {
 	spec := mtl.Spec{
 		Inputs: []mtl.InputSpec{{Name: imageInput, Shape: []int{784}, Encoder: []mtl.Layer{mtl.Dense(16, mtl.ReLU)}}},
 		Shared: []mtl.Layer{mtl.Dense(16, mtl.ReLU)},
-		Tasks:  []mtl.Task{onInput(mtl.Classify("digit", 10), imageInput)},
+		Tasks:  []mtl.Task{mtl.Classify("digit", 10).WithInput(imageInput)},
 	}
 	file := filepath.Join(t.TempDir(), "image.json")
 	if err := os.WriteFile(file, exampleJSON(t, spec), 0o644); err != nil {
@@ -282,7 +282,7 @@ func TestTrainMNISTSpamOneInput(t *testing.T) {
 func TestSummaryMNISTSpam(t *testing.T) {
 	r := runMTL(context.Background(), "summary", "--dataset", "mnist+spam")
 	lines := jsonLines(r.stdout)
-	if r.code != 0 || len(lines) != 8 || lines[0] != `Architecture: hard, inputs "image" [1 28 28] and "text" [4096]` {
+	if r.code != 0 || len(lines) != 8 || lines[0] != `Architecture: hard, inputs image [1 28 28], text [4096]` {
 		t.Fatalf("want a title naming both inputs, a header, 5 layers and the total, got %v", r)
 	}
 	// By hand: 784·64+64, 4096·64+64, 64·64+64, 64·10+10, 64+1.
@@ -299,7 +299,7 @@ func TestSummaryMNISTSpam(t *testing.T) {
 	if err := json.Unmarshal([]byte(j.stdout), &line); err != nil || j.code != 0 {
 		t.Fatalf("--json: %v (%v)", j, err)
 	}
-	if want := []inputShape{{"image", []int{1, 28, 28}}, {"text", []int{4096}}}; !reflect.DeepEqual(line.Inputs, want) || line.Params != 317323 {
+	if want := []mtl.InputInfo{{Name: "image", Shape: []int{1, 28, 28}}, {Name: "text", Shape: []int{4096}}}; !reflect.DeepEqual(line.Inputs, want) || line.Params != 317323 {
 		t.Errorf("--json inputs %v, %d params; want %v, 317323", line.Inputs, line.Params, want)
 	}
 }

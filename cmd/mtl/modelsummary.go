@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/gomtl/gomtl/mtl"
 )
@@ -52,13 +51,6 @@ classes of its tasks.
 type summaryCmdLine struct {
 	MessageType string `json:"message_type"` // "summary"
 	*mtl.Summary
-	Inputs []inputShape `json:"inputs,omitempty"` // a multi-input model's inputs (mtl.Summary's input is empty then)
-}
-
-// inputShape is one input of a multi-input model in mtl summary --json.
-type inputShape struct {
-	Name  string `json:"name"`
-	Shape []int  `json:"shape"`
 }
 
 func (o *modelSummaryOptions) run(e *env) error {
@@ -67,22 +59,10 @@ func (o *modelSummaryOptions) run(e *env) error {
 		return err
 	}
 	s := m.Summary()
-	spec := m.Spec()
 	if e.json {
-		line := summaryCmdLine{MessageType: "summary", Summary: s}
-		for _, in := range spec.Inputs {
-			line.Inputs = append(line.Inputs, inputShape{Name: in.Name, Shape: in.Shape})
-		}
-		return e.emit(line)
+		return e.emit(summaryCmdLine{MessageType: "summary", Summary: s})
 	}
-	text := s.String()
-	if spec.MultiInput() {
-		// mtl.Summary holds the input of a single-input model only: the
-		// title names a multi-input model's inputs instead.
-		_, table, _ := strings.Cut(text, "\n")
-		text = fmt.Sprintf("Architecture: %s, inputs %s\n%s", s.Arch, inputsText(spec.Inputs), table)
-	}
-	_, err = fmt.Fprint(e.stdout, text)
+	_, err = fmt.Fprint(e.stdout, s)
 	return err
 }
 
