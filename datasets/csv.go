@@ -493,10 +493,7 @@ func csvSplit(n, k int, seed uint64) (test, train []int) {
 	for i := range perm {
 		perm[i] = i
 	}
-	for i := n - 1; i > 0; i-- {
-		j := int(uniformBelow(src, uint64(i+1)))
-		perm[i], perm[j] = perm[j], perm[i]
-	}
+	shuffleIndices(src, perm)
 	test, train = perm[:k], perm[k:]
 	slices.Sort(test)
 	slices.Sort(train)

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/pkg/errors"
 )
@@ -109,7 +110,7 @@ func Load(dir string) (m *Model, err error) {
 	want := int64(0)
 	for i, p := range man.Params {
 		v := m.params.Value(names[i])
-		if p.Name != names[i] || !equalInts(p.Shape, v.Shape()) {
+		if p.Name != names[i] || !slices.Equal(p.Shape, []int(v.Shape())) {
 			return nil, errors.Errorf("mtl: load %s: parameter %d is %q %v, but the spec builds %q %v", path, i, p.Name, p.Shape, names[i], []int(v.Shape()))
 		}
 		want += int64(v.Shape().TotalSize()) * 4
@@ -134,18 +135,6 @@ func Load(dir string) (m *Model, err error) {
 		}
 	}
 	return m, nil
-}
-
-func equalInts(a []int, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // writeFileAtomic writes data to a temporary file beside path, then
