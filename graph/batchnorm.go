@@ -100,7 +100,7 @@ func (b *Builder) BatchNorm(name string, x, rowW *gorgonia.Node, train bool) (y 
 	if err != nil {
 		return nil, nil, errors.Wrapf(err, "graph: batch-norm %q: %v - mean %v", name, xs, mean.Shape())
 	}
-	shifted, err := gorgonia.Add(variance, bn.constant(BatchNormEpsilon))
+	shifted, err := gorgonia.Add(variance, bn.b.constant(BatchNormEpsilon))
 	if err != nil {
 		return nil, nil, errors.Wrapf(err, "graph: batch-norm %q: variance + epsilon", name)
 	}
@@ -148,7 +148,7 @@ func (bn batchNorm) batchStats(rowW *gorgonia.Node) (*BatchNormStats, error) {
 		return nil, err
 	}
 	if perRow > 1 {
-		if w, err = gorgonia.Mul(w, bn.constant(1/float64(perRow))); err != nil {
+		if w, err = gorgonia.Mul(w, bn.b.constant(1/float64(perRow))); err != nil {
 			return nil, errors.Wrapf(err, "graph: batch-norm %q: row weights / %d", bn.name, perRow)
 		}
 	}
@@ -209,14 +209,6 @@ func (bn batchNorm) reshape(what string, n *gorgonia.Node, to tensor.Shape) (*go
 		return nil, errors.Wrapf(err, "graph: batch-norm %q: reshape %s %v to %v", bn.name, what, n.Shape(), to)
 	}
 	return r, nil
-}
-
-// constant returns the scalar v in the Store's dtype.
-func (bn batchNorm) constant(v float64) *gorgonia.Node {
-	if bn.b.Params.dtype == tensor.Float32 {
-		return gorgonia.NewConstant(float32(v))
-	}
-	return gorgonia.NewConstant(v)
 }
 
 // BatchNormStats holds the batch statistics of one BatchNorm built for

@@ -1,9 +1,6 @@
 package graph
 
-import (
-	"github.com/pkg/errors"
-	"gorgonia.org/gorgonia"
-)
+import "gorgonia.org/gorgonia"
 
 // BCEWithLogits returns Σ_i w_i · mean_j ℓ(z_ij, t_ij), the binary
 // cross-entropy of logits z against targets t in [0, 1], both (batch, k),
@@ -25,29 +22,4 @@ func (b *Builder) BCEWithLogits(logits, target, weights *gorgonia.Node) (loss *g
 		return nil, c.err
 	}
 	return b.meanOverColumns("binary cross-entropy", l, weights)
-}
-
-// meanOverColumns reduces per-element losses (batch, k) to
-// Σ_i w_i · mean_j rows_ij.
-func (b *Builder) meanOverColumns(what string, rows, weights *gorgonia.Node) (*gorgonia.Node, error) {
-	loss, err := weightedSum(what, rows, weights, false)
-	if err != nil {
-		return nil, err
-	}
-	k := float64(rows.Shape()[1])
-	if k == 1 {
-		return loss, nil
-	}
-	if loss, err = gorgonia.Mul(loss, b.constant(1/k)); err != nil {
-		return nil, errors.Wrapf(err, "graph: %s: scale by 1/k", what)
-	}
-	return loss, nil
-}
-
-// constant returns a scalar constant of the Store's dtype.
-func (b *Builder) constant(v float64) *gorgonia.Node {
-	if b.Params.dtype == gorgonia.Float32 {
-		return gorgonia.NewConstant(float32(v))
-	}
-	return gorgonia.NewConstant(v)
 }

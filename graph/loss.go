@@ -49,19 +49,7 @@ func (b *Builder) MSE(pred, target, weights *gorgonia.Node) (loss *gorgonia.Node
 	if err != nil {
 		return nil, errors.Wrap(err, "graph: mse: square")
 	}
-	k := float64(pred.Shape()[1])
-	scale := gorgonia.NewConstant(1/k, gorgonia.WithName("mse.1/k"))
-	if b.Params.dtype != gorgonia.Float64 {
-		scale = gorgonia.NewConstant(float32(1/k), gorgonia.WithName("mse.1/k"))
-	}
-	loss, err = weightedSum("mse", sq, weights, false)
-	if err != nil {
-		return nil, err
-	}
-	if loss, err = gorgonia.Mul(loss, scale); err != nil {
-		return nil, errors.Wrap(err, "graph: mse: scale by 1/k")
-	}
-	return loss, nil
+	return b.meanOverColumns("mse", sq, weights)
 }
 
 // weightedSum reduces rows (batch, k) to Σ_i w_i Σ_j rows_ij, negated when
@@ -97,4 +85,29 @@ func checkLossShapes(what string, pred, target, weights *gorgonia.Node) error {
 		return errors.Errorf("graph: %s: weights %v, want (%d)", what, ws, ps[0])
 	}
 	return nil
+}
+
+// meanOverColumns reduces per-element losses (batch, k) to
+// Σ_i w_i · mean_j rows_ij.
+func (b *Builder) meanOverColumns(what string, rows, weights *gorgonia.Node) (*gorgonia.Node, error) {
+	loss, err := weightedSum(what, rows, weights, false)
+	if err != nil {
+		return nil, err
+	}
+	k := float64(rows.Shape()[1])
+	if k == 1 {
+		return loss, nil
+	}
+	if loss, err = gorgonia.Mul(loss, b.constant(1/k)); err != nil {
+		return nil, errors.Wrapf(err, "graph: %s: scale by 1/k", what)
+	}
+	return loss, nil
+}
+
+// constant returns a scalar constant of the Store's dtype.
+func (b *Builder) constant(v float64) *gorgonia.Node {
+	if b.Params.dtype == gorgonia.Float32 {
+		return gorgonia.NewConstant(float32(v))
+	}
+	return gorgonia.NewConstant(v)
 }
