@@ -18,7 +18,12 @@ import (
 type Builder struct {
 	G      *gorgonia.ExprGraph
 	Params *Store
-	nodes  map[string]*gorgonia.Node // parameter and state nodes of G, by name
+	// ComposedSoftmax builds LogSoftmax (and Softmax) from primitive ops
+	// instead of Gorgonia's fused one, for graphs differentiated twice:
+	// the fused op's derivative node makes a later gorgonia.Grad on the
+	// same graph panic.
+	ComposedSoftmax bool
+	nodes           map[string]*gorgonia.Node // parameter and state nodes of G, by name
 }
 
 // NewBuilder returns a Builder over a fresh graph whose parameters live in

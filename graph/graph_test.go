@@ -48,49 +48,66 @@ func TestLayerAndLossGradients(t *testing.T) {
 		{"relu+mse", ReLU, "mse"},
 		{"tanh+mse", Tanh, "mse"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			rng := rand.New(rand.NewSource(1))
-			b := NewBuilder(NewStore(tensor.Float64, 7))
-			x := must(b.Input("x", batch, in))
-			target := must(b.Input("target", batch, classes))
-			w := must(b.Input("w", batch))
-			fill(t, x, rng)
-			copy(w.Value().Data().([]float64), []float64{0.25, 0.5, 0.25, 0}) // last row is padding
-			h := must(b.Dense("hidden", x, hidden))
-			h = must(b.Activate(tc.act, h))
-			out := must(b.Dense("out", h, classes))
-			var cost *gorgonia.Node
-			if tc.loss == "ce" {
-				oneHot(target, rng)
-				cost = must(b.CrossEntropy(must(b.LogSoftmax(out)), target, w))
-			} else {
-				fill(t, target, rng)
-				cost = must(b.MSE(out, target, w))
-			}
-			wrt := []*gorgonia.Node{x}
-			for _, n := range b.G.AllNodes() {
-				if b.Params.Value(n.Name()) != nil {
-					wrt = append(wrt, n)
+		for _, composed := range []bool{false, true} {
+			name := tc.name
+			if composed {
+				if tc.loss != "ce" {
+					continue
 				}
+				name += "+composed"
 			}
-			if len(wrt) != 5 {
-				t.Fatalf("found %d nodes to check, want x and 4 parameters", len(wrt))
-			}
-			worst, err := CheckGradients(b.G, cost, wrt, GradCheckConfig{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if worst.RelErr > 1e-6 {
-				t.Errorf("worst gradient mismatch %+v, want relative error <= 1e-6", worst)
-			}
-		})
+			t.Run(name, func(t *testing.T) {
+				rng := rand.New(rand.NewSource(1))
+				b := NewBuilder(NewStore(tensor.Float64, 7))
+				b.ComposedSoftmax = composed
+				x := must(b.Input("x", batch, in))
+				target := must(b.Input("target", batch, classes))
+				w := must(b.Input("w", batch))
+				fill(t, x, rng)
+				copy(w.Value().Data().([]float64), []float64{0.25, 0.5, 0.25, 0}) // last row is padding
+				h := must(b.Dense("hidden", x, hidden))
+				h = must(b.Activate(tc.act, h))
+				out := must(b.Dense("out", h, classes))
+				var cost *gorgonia.Node
+				if tc.loss == "ce" {
+					oneHot(target, rng)
+					cost = must(b.CrossEntropy(must(b.LogSoftmax(out)), target, w))
+				} else {
+					fill(t, target, rng)
+					cost = must(b.MSE(out, target, w))
+				}
+				wrt := []*gorgonia.Node{x}
+				for _, n := range b.G.AllNodes() {
+					if b.Params.Value(n.Name()) != nil {
+						wrt = append(wrt, n)
+					}
+				}
+				if len(wrt) != 5 {
+					t.Fatalf("found %d nodes to check, want x and 4 parameters", len(wrt))
+				}
+				worst, err := CheckGradients(b.G, cost, wrt, GradCheckConfig{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if worst.RelErr > 1e-6 {
+					t.Errorf("worst gradient mismatch %+v, want relative error <= 1e-6", worst)
+				}
+			})
+		}
 	}
 }
 
 func TestLossValues(t *testing.T) {
 	// Expected values by hand: log-sum-exp of (1, 2, 3) is 3.40760596, so
 	// the cross-entropy of class 2 is 0.40760596 and of class 0 is 2.40760596.
+	for _, composed := range []bool{false, true} {
+		lossValues(t, composed)
+	}
+}
+
+func lossValues(t *testing.T, composed bool) {
 	b := NewBuilder(NewStore(tensor.Float64, 1))
+	b.ComposedSoftmax = composed
 	logits := must(b.Input("logits", 2, 3))
 	target := must(b.Input("target", 2, 3))
 	w := must(b.Input("w", 2))
@@ -112,7 +129,7 @@ func TestLossValues(t *testing.T) {
 		{"mse", mse.Value().Data().(float64), (3 + 13.0/3) / 2},
 	} {
 		if math.Abs(tc.got-tc.want) > 1e-7 {
-			t.Errorf("%s = %.9f, want %.9f", tc.name, tc.got, tc.want)
+			t.Errorf("%s (composed softmax %v) = %.9f, want %.9f", tc.name, composed, tc.got, tc.want)
 		}
 	}
 }

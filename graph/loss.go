@@ -12,8 +12,55 @@ func (b *Builder) LogSoftmax(logits *gorgonia.Node) (y *gorgonia.Node, err error
 	if logits.Shape().Dims() != 2 {
 		return nil, errors.Errorf("graph: log-softmax: logits shape %v, want (batch, classes)", logits.Shape())
 	}
+	if b.ComposedSoftmax {
+		return b.composedLogSoftmax(logits)
+	}
 	if y, err = gorgonia.LogSoftMax(logits); err != nil {
 		return nil, errors.Wrapf(err, "graph: log-softmax on %v", logits.Shape())
+	}
+	return y, nil
+}
+
+// composedLogSoftmax is x − m − log Σ_c exp(x − m) with m the row maximum
+// behind a stop-gradient (the result does not depend on m, so its
+// gradient through m is zero), built from primitive ops.
+func (b *Builder) composedLogSoftmax(x *gorgonia.Node) (*gorgonia.Node, error) {
+	rows := x.Shape()[0]
+	wrap := func(err error, what string) error {
+		return errors.Wrapf(err, "graph: log-softmax on %v: %s", x.Shape(), what)
+	}
+	m, err := gorgonia.Max(x, 1)
+	if err != nil {
+		return nil, wrap(err, "row maximum")
+	}
+	if m, err = b.StopGradient(m); err != nil {
+		return nil, err
+	}
+	if m, err = gorgonia.Reshape(m, []int{rows, 1}); err != nil {
+		return nil, wrap(err, "reshape maximum")
+	}
+	z, err := gorgonia.BroadcastSub(x, m, nil, []byte{1})
+	if err != nil {
+		return nil, wrap(err, "shift")
+	}
+	e, err := gorgonia.Exp(z)
+	if err != nil {
+		return nil, wrap(err, "exp")
+	}
+	s, err := gorgonia.Sum(e, 1)
+	if err != nil {
+		return nil, wrap(err, "sum")
+	}
+	lse, err := gorgonia.Log(s)
+	if err != nil {
+		return nil, wrap(err, "log")
+	}
+	if lse, err = gorgonia.Reshape(lse, []int{rows, 1}); err != nil {
+		return nil, wrap(err, "reshape log-sum-exp")
+	}
+	y, err := gorgonia.BroadcastSub(z, lse, nil, []byte{1})
+	if err != nil {
+		return nil, wrap(err, "normalise")
 	}
 	return y, nil
 }

@@ -85,11 +85,18 @@ func archCases() []struct {
 // seeded generator.
 func float64Batch(t *testing.T, spec Spec, d *datasets.Dataset, batch, n int) *program {
 	t.Helper()
+	return float64TaskBatch(t, spec, d, batch, n, -1)
+}
+
+// float64TaskBatch is float64Batch for the training program whose cost is
+// task's loss alone (the total when task is -1).
+func float64TaskBatch(t *testing.T, spec Spec, d *datasets.Dataset, batch, n, task int) *program {
+	t.Helper()
 	m, err := newModel(spec, tensor.Float64)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := m.program(batch, true)
+	p, err := m.taskProgram(batch, true, task)
 	if err != nil {
 		t.Fatal(err)
 	}

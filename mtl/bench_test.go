@@ -28,7 +28,7 @@ func benchmarkTrainSeed(b *testing.B, batch int) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t.next(0)
-		if err := t.step(); err != nil {
+		if err := t.step(1); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/gomtl/gomtl/datasets"
-	"github.com/gomtl/gomtl/graph"
+	"github.com/gomtl/gomtl/mtl/combine"
 	"github.com/gomtl/gomtl/mtl/optim"
 	"github.com/pkg/errors"
 )
@@ -32,6 +32,18 @@ type FitConfig struct {
 	NoShuffle bool `json:"no_shuffle,omitempty"`
 	// Optimizer selects and tunes the optimiser; zero is Adam at 1e-3.
 	Optimizer optim.Config `json:"optimizer"`
+	// Combine merges the tasks' gradients on the shared parameters when
+	// they conflict; its zero value is "sum" (the gradient of the weighted
+	// total, one backward pass). Any other method computes each task's
+	// gradient with its own backward pass. "mgda-ub" is MGDA on the
+	// gradients of the shared representation (hard sharing only). See
+	// package combine.
+	Combine combine.Config `json:"combine,omitzero"`
+	// Diagnose, when positive, measures the tasks' gradients on the shared
+	// parameters every Diagnose steps (norms and pairwise cosines, in
+	// History.Conflict). Unless a combiner computes them anyway, each
+	// measurement costs one extra backward pass per task.
+	Diagnose int `json:"diagnose,omitempty"`
 	// Recorder receives progress events; nil discards them.
 	Recorder Recorder `json:"-"`
 }
@@ -51,6 +63,8 @@ func (c FitConfig) withDefaults() (FitConfig, error) {
 		return c, errors.Errorf("mtl: fit: batch size %d", c.BatchSize)
 	case c.Limit < 0:
 		return c, errors.Errorf("mtl: fit: limit %d", c.Limit)
+	case c.Diagnose < 0:
+		return c, errors.Errorf("mtl: fit: diagnose every %d steps", c.Diagnose)
 	case !(c.ValidationSplit >= 0 && c.ValidationSplit < 1):
 		return c, errors.Errorf("mtl: fit: validation split %v, want a fraction in [0, 1)", c.ValidationSplit)
 	}
@@ -118,6 +132,7 @@ func (m *Model) fit(ctx context.Context, data map[string]*datasets.Dataset, cfg 
 	if err != nil {
 		return hist, err
 	}
+	hist.Conflict = t.conflict
 	var valData []*boundData
 	if val[m.spec.inputs()[0].Name] != nil {
 		if valData, err = m.bindInputs(val, "validation"); err != nil {
@@ -198,6 +213,10 @@ type trainer struct {
 	orders  [][]int // per input: the example order
 	cursor  []int   // per input: the next position in orders
 	rows    [][]int // per input: this step's rows
+
+	balance
+	conflict *Conflict // diagnostics, when cfg.Diagnose is set
+	step0    int       // steps taken since Fit began
 }
 
 func (m *Model) newTrainer(train map[string]*datasets.Dataset, cfg FitConfig) (*trainer, error) {
@@ -209,19 +228,12 @@ func (m *Model) newTrainer(train map[string]*datasets.Dataset, cfg FitConfig) (*
 	if err != nil {
 		return nil, errors.WithMessage(err, "mtl: fit")
 	}
-	prog, err := m.program(cfg.BatchSize, true)
+	bal, err := m.newBalance(cfg)
 	if err != nil {
 		return nil, err
 	}
-	weights := make([]float64, len(m.spec.Tasks))
-	for i, t := range m.spec.Tasks {
-		weights[i] = t.weight()
-	}
-	if err := prog.setTaskWeights(weights); err != nil {
-		return nil, err
-	}
 	t := &trainer{
-		m: m, cfg: cfg, data: data, prog: prog, opt: opt,
+		m: m, cfg: cfg, data: data, opt: opt, balance: bal,
 		rng:     rand.New(rand.NewPCG(uint64(cfg.Seed), 0x9e3779b97f4a7c15)),
 		dropRNG: rand.New(rand.NewPCG(uint64(cfg.Seed), 0xd1b54a32d192ed03)),
 		cursor:  make([]int, len(data)),
@@ -234,6 +246,25 @@ func (m *Model) newTrainer(train map[string]*datasets.Dataset, cfg FitConfig) (*
 		}
 		t.orders = append(t.orders, order)
 		t.steps = max(t.steps, (d.n+cfg.BatchSize-1)/cfg.BatchSize)
+	}
+	switch {
+	case t.rep:
+		if t.prog, err = m.taskProgram(cfg.BatchSize, true, repTask); err != nil {
+			return nil, err
+		}
+		t.prog.repWeigh = t.combiner.Weights
+	case !t.perTask:
+		if t.prog, err = m.program(cfg.BatchSize, true); err != nil {
+			return nil, err
+		}
+	}
+	if t.perTask || cfg.Diagnose > 0 {
+		if t.tg, err = m.newTaskGradients(cfg.BatchSize); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Diagnose > 0 {
+		t.conflict = &Conflict{Tasks: taskNames(m.spec)}
 	}
 	return t, nil
 }
@@ -291,7 +322,7 @@ func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[stri
 			n += len(t.rows[s])
 		}
 		start := time.Now()
-		if err := t.step(); err != nil {
+		if err := t.step(epoch); err != nil {
 			return nil, errors.WithMessagef(err, "mtl: epoch %d step %d", epoch, step)
 		}
 		elapsed := time.Since(start)
@@ -299,12 +330,13 @@ func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[stri
 		hist.TrainSeconds += elapsed.Seconds()
 		hist.TrainExamples += n
 
-		total += t.prog.totalLoss() * float64(n)
-		for s, sl := range t.prog.slots {
+		total += t.total * float64(n)
+		for s, sl := range t.slots() {
 			for _, i := range sl.tasks {
 				// A task's batch loss is its mean over the batch's labelled rows.
-				taskLoss[i] += t.prog.loss(i) * float64(t.prog.counts[i])
-				tallies[i].add(t.prog, i, t.data[s], t.rows[s])
+				p := t.outProg(i)
+				taskLoss[i] += t.losses[i] * float64(p.counts[i])
+				tallies[i].add(p, i, t.data[s], t.rows[s])
 			}
 		}
 		seen += n
@@ -312,55 +344,16 @@ func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[stri
 			Examples: seen, Loss: total / float64(seen), Elapsed: t.elapsed})
 	}
 	row := map[string]float64{"loss": total / float64(seen)}
+	means := make([]float64, len(tasks))
 	for i, task := range tasks {
-		row[task.Name+"_loss"] = taskLoss[i] / float64(max(tallies[i].examples, 1))
+		means[i] = taskLoss[i] / float64(max(tallies[i].examples, 1))
+		row[task.Name+"_loss"] = means[i]
 		for _, name := range metricNames(task.Kind) {
 			row[task.Name+"_"+name] = tallies[i].metric(name)
 		}
 	}
+	t.weighting.EndEpoch(means)
 	return row, nil
-}
-
-// step trains on the rows chosen for each input: forward, backward, and
-// the update, which is skipped when a loss is not finite.
-func (t *trainer) step() error {
-	for s, d := range t.data {
-		t.prog.load(s, d, t.rows[s], true)
-	}
-	for _, mask := range t.prog.net.masks {
-		if err := graph.FillDropoutMask(mask.node, mask.rate, t.dropRNG); err != nil {
-			return err
-		}
-	}
-	if err := t.prog.run(); err != nil {
-		return err
-	}
-	if err := t.checkFinite(); err != nil {
-		return err
-	}
-	for _, n := range t.prog.net.norms {
-		if err := n.stats.Update(len(t.rows[n.slot]), batchNormMomentum); err != nil {
-			return err
-		}
-	}
-	if err := t.opt.Step(t.prog.paramData, t.prog.gradData); err != nil {
-		return errors.WithMessage(err, "update")
-	}
-	return nil
-}
-
-// checkFinite returns an error naming the task whose loss is NaN or
-// infinite.
-func (t *trainer) checkFinite() error {
-	if !isNonFinite(t.prog.totalLoss()) {
-		return nil
-	}
-	for i, task := range t.m.spec.Tasks {
-		if l := t.prog.loss(i); isNonFinite(l) {
-			return errors.WithMessagef(ErrNonFinite, "task %q: loss %v (is the learning rate too high?)", task.Name, l)
-		}
-	}
-	return errors.WithMessagef(ErrNonFinite, "total loss %v", t.prog.totalLoss())
 }
 
 func isNonFinite(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }

@@ -23,6 +23,9 @@ type History struct {
 	// excluded), over all epochs.
 	TrainExamples int     `json:"train_examples"`
 	TrainSeconds  float64 `json:"train_seconds"`
+	// Conflict holds the gradient-conflict diagnostics when
+	// FitConfig.Diagnose is set.
+	Conflict *Conflict `json:"conflict,omitempty"`
 }
 
 // Epochs returns the number of epochs recorded.

@@ -21,7 +21,7 @@ func TestNoMemoryGrowthPerStep(t *testing.T) {
 	steps := func(n int) uint64 {
 		for i := 0; i < n; i++ {
 			tr.next(0)
-			if err := tr.step(); err != nil {
+			if err := tr.step(1); err != nil {
 				t.Fatal(err)
 			}
 		}

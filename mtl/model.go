@@ -19,6 +19,7 @@ type Model struct {
 type programKey struct {
 	batch int
 	train bool
+	task  int // -1: the total loss; t: task t's loss alone
 }
 
 // New validates spec and builds a model with freshly initialised weights
@@ -65,11 +66,18 @@ func (m *Model) Params() []string { return m.params.Names() }
 // program returns the compiled program for a batch size, building it on
 // first use.
 func (m *Model) program(batch int, train bool) (*program, error) {
-	key := programKey{batch, train}
+	return m.taskProgram(batch, train, -1)
+}
+
+// taskProgram returns the compiled program for a batch size whose cost is
+// task's unweighted loss alone (the total when task is -1), building it on
+// first use.
+func (m *Model) taskProgram(batch int, train bool, task int) (*program, error) {
+	key := programKey{batch, train, task}
 	if p, ok := m.programs[key]; ok {
 		return p, nil
 	}
-	p, err := buildProgram(m.spec, m.params, batch, train)
+	p, err := buildProgram(m.spec, m.params, batch, train, task)
 	if err != nil {
 		return nil, err
 	}

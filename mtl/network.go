@@ -20,9 +20,16 @@ type network struct {
 	cur   int     // the slot whose layers are being built
 
 	outputs []*gorgonia.Node // per task: logits (classify) or values (regress)
-	masks   []dropoutMask
-	norms   []slotNorm
-	layers  []LayerInfo
+	// With tap set (MGDA-UB's program), each head reads its own copy of
+	// the shared representation rep: StopGradient(rep) + taps[t], where
+	// taps[t] is a zero input whose gradient is the task's gradient with
+	// respect to the representation.
+	tap    bool
+	rep    *gorgonia.Node
+	taps   []*gorgonia.Node
+	masks  []dropoutMask
+	norms  []slotNorm
+	layers []LayerInfo
 }
 
 // A slotNorm is the batch statistics of one batch-norm layer and the slot
@@ -51,8 +58,8 @@ type LayerInfo struct {
 // x (batch, width), and returns it with each task's output in task order.
 // With train set, dropout is active and batch normalisation uses batch
 // statistics weighted by the slot's row weights.
-func buildNetwork(b *graph.Builder, spec Spec, slots []*slot, train bool) (*network, error) {
-	n := &network{b: b, spec: spec, train: train, slots: slots, outputs: make([]*gorgonia.Node, len(spec.Tasks))}
+func buildNetwork(b *graph.Builder, spec Spec, slots []*slot, train, tap bool) (*network, error) {
+	n := &network{b: b, spec: spec, train: train, tap: tap, slots: slots, outputs: make([]*gorgonia.Node, len(spec.Tasks))}
 	var reps []*gorgonia.Node
 	var err error
 	switch spec.Arch.kind() {
@@ -69,6 +76,11 @@ func buildNetwork(b *graph.Builder, spec Spec, slots []*slot, train bool) (*netw
 	}
 	if err != nil {
 		return nil, err
+	}
+	if n.tap {
+		if reps, err = n.tapReps(reps); err != nil {
+			return nil, err
+		}
 	}
 	if err := n.heads(reps); err != nil {
 		return nil, err

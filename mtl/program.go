@@ -30,9 +30,24 @@ type program struct {
 	// params are the trainable parameter nodes in Store order; set on
 	// training programs, whose graph also holds their gradients.
 	params []*gorgonia.Node
+	// paramIndex maps params to their positions in the Store's trainable
+	// order: a per-task program differentiates only the parameters its
+	// task's loss reaches.
+	paramIndex []int
 	// paramData and gradData are the backing arrays handed to the
 	// optimiser; gradData is refreshed after every run.
 	paramData, gradData [][]float32
+	// task is the task whose unweighted loss alone a per-task program
+	// differentiates; -1 for the model's total.
+	task int
+	// logVars are uncertainty weighting's learned log-variances, per task.
+	logVars []*gorgonia.Node
+	// MGDA-UB's program (task repTask): the task owning each of params
+	// (-1 for the trunk), the weigher of the representation gradients and
+	// the weights it chose in the last run.
+	headTask []int
+	repWeigh graph.GradientWeigher
+	repAlpha []float64
 
 	// float32 views of the input tensors (nil for float64 programs).
 	targetData   [][]float32
@@ -42,16 +57,19 @@ type program struct {
 }
 
 // buildProgram compiles spec for a batch size. With train set, the graph
-// also holds the symbolic gradient of the total loss with respect to every
-// parameter.
-func buildProgram(spec Spec, store *graph.Store, batch int, train bool) (p *program, err error) {
+// also holds the symbolic gradient of the cost with respect to every
+// parameter it reaches: the model's total loss when task is -1, task's
+// unweighted loss alone otherwise (a per-task program).
+func buildProgram(spec Spec, store *graph.Store, batch int, train bool, task int) (p *program, err error) {
 	defer recoverPanic(&err, "building the graph for batch size %d", batch)
 	b := graph.NewBuilder(store)
-	p = &program{batch: batch, g: b.G, counts: make([]int, len(spec.Tasks))}
+	// MGDA-UB's program is differentiated twice; see Builder.ComposedSoftmax.
+	b.ComposedSoftmax = task == repTask
+	p = &program{batch: batch, g: b.G, counts: make([]int, len(spec.Tasks)), task: task}
 	if p.slots, err = newSlots(b, spec, batch); err != nil {
 		return nil, err
 	}
-	if p.net, err = buildNetwork(b, spec, p.slots, train); err != nil {
+	if p.net, err = buildNetwork(b, spec, p.slots, train, task == repTask); err != nil {
 		return nil, err
 	}
 	for i, t := range spec.Tasks {
@@ -59,21 +77,17 @@ func buildProgram(spec Spec, store *graph.Store, batch int, train bool) (p *prog
 			return nil, errors.WithMessagef(err, "mtl: task %q", t.Name)
 		}
 	}
-	if train {
-		for _, name := range store.TrainableNames() {
-			n := p.g.ByName(name)
-			if len(n) != 1 {
-				return nil, errors.Errorf("mtl: parameter %q appears %d times in the graph", name, len(n))
-			}
-			p.params = append(p.params, n[0])
-			if store.Dtype() == tensor.Float32 {
-				p.paramData = append(p.paramData, store.Value(name).Data().([]float32))
-			}
-		}
-		if _, err := gorgonia.Grad(p.total, p.params...); err != nil {
-			return nil, errors.Wrap(err, "mtl: symbolic gradient of the total loss")
-		}
-		p.gradData = make([][]float32, len(p.params))
+	if err := p.addTotal(b, spec); err != nil {
+		return nil, err
+	}
+	switch {
+	case train && task == repTask:
+		err = p.differentiateRep(b)
+	case train:
+		err = p.differentiate(store)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if store.Dtype() == tensor.Float32 {
 		for _, s := range p.slots {
@@ -176,15 +190,6 @@ func (p *program) addLoss(b *graph.Builder, t Task, out *gorgonia.Node) error {
 	w, err := b.Scalar(t.Name+".weight", t.weight())
 	if err != nil {
 		return err
-	}
-	weighted, err := gorgonia.Mul(w, loss)
-	if err != nil {
-		return errors.Wrap(err, "weighted loss")
-	}
-	if p.total == nil {
-		p.total = weighted
-	} else if p.total, err = gorgonia.Add(p.total, weighted); err != nil {
-		return errors.Wrap(err, "total loss")
 	}
 	p.targets = append(p.targets, target)
 	p.taskRow = append(p.taskRow, rowW)

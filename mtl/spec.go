@@ -2,6 +2,7 @@ package mtl
 
 import (
 	"github.com/gomtl/gomtl/graph"
+	"github.com/gomtl/gomtl/mtl/weighting"
 	"github.com/pkg/errors"
 )
 
@@ -26,6 +27,11 @@ type Spec struct {
 	Shared []Layer `json:"shared"`
 	// Tasks are the outputs, each with its own head and loss.
 	Tasks []Task `json:"tasks"`
+	// Weighting balances the task losses; its zero value is "static"
+	// (each task's Weight). "uw" adds a learned log-variance per task to
+	// the model's parameters; "gls" trains on the geometric mean of the
+	// losses. See package weighting.
+	Weighting weighting.Config `json:"weighting,omitzero"`
 	// Seed seeds the initial weights.
 	Seed int64 `json:"seed"`
 }
@@ -73,7 +79,19 @@ func (s Spec) Validate() error {
 	if _, err := s.taskOrder(); err != nil {
 		return errors.WithMessage(err, "mtl: spec")
 	}
+	if _, err := weighting.New(s.Weighting, s.taskWeights()); err != nil {
+		return errors.WithMessage(err, "mtl: spec")
+	}
 	return nil
+}
+
+// taskWeights returns each task's static loss weight.
+func (s Spec) taskWeights() []float64 {
+	w := make([]float64, len(s.Tasks))
+	for i, t := range s.Tasks {
+		w[i] = t.weight()
+	}
+	return w
 }
 
 // Width is the number of input values per example: the product of Input
