@@ -67,7 +67,7 @@ func (m *Model) newBalance(cfg FitConfig) (balance, error) {
 			return b, errors.Errorf("mtl: fit: weighting uw learns its log-variances through the graph's total loss and cannot be paired with combiner %q (use static, ew, dwa, rlw, gls or gradnorm)", name)
 		}
 	}
-	b.perTask = b.combiner != nil || weighting.NeedsTaskGradients(w.Name())
+	b.perTask = (b.combiner != nil && !b.rep) || weighting.NeedsTaskGradients(w.Name())
 	if b.perTask && m.params.Dtype() != tensor.Float32 {
 		return b, errors.New("mtl: fit: per-task gradients need a float32 model")
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomtl/gomtl/datasets"
 	"github.com/gomtl/gomtl/mtl/combine"
 	"github.com/gomtl/gomtl/mtl/optim"
 	"github.com/gomtl/gomtl/mtl/weighting"
@@ -171,5 +172,37 @@ func TestBalanceErrors(t *testing.T) {
 	bad.Weighting = weighting.Config{Name: "nope"}
 	if _, err := New(bad); err == nil || !strings.Contains(err.Error(), "nope") {
 		t.Errorf("New with weighting nope: error %v", err)
+	}
+}
+
+// TestMGDAUBTrainsInOnePass checks that mgda-ub trains through the
+// one-pass representation program, not the per-task programs, and that
+// the weights it applies lie on the simplex, as MGDA's min-norm weights do.
+func TestMGDAUBTrainsInOnePass(t *testing.T) {
+	cfg, err := FitConfig{BatchSize: 16, Combine: combine.Config{Name: MGDAUB}}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := MustNew(syntheticSpec())
+	tr, err := m.newTrainer(map[string]*datasets.Dataset{"": synthetic(64, 1)}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tr.rep || tr.perTask || tr.tg != nil || tr.prog.task != repTask {
+		t.Fatalf("rep %v, perTask %v, task programs %v: want the one-pass program only", tr.rep, tr.perTask, tr.tg != nil)
+	}
+	tr.next(0)
+	if err := tr.step(1); err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, a := range tr.alpha {
+		if a < 0 || a > 1 {
+			t.Errorf("alpha %v outside [0, 1]", tr.alpha)
+		}
+		sum += a
+	}
+	if math.Abs(sum-1) > 1e-9 {
+		t.Errorf("alpha %v sums to %v, want 1", tr.alpha, sum)
 	}
 }
