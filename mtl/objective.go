@@ -43,20 +43,19 @@ const uwInit = -0.5
 // differentiate adds the symbolic gradient of p.total with respect to the
 // trainable parameters it reaches and records them in Store order.
 func (p *program) differentiate(store *graph.Store) error {
-	byNode := make(map[*gorgonia.Node]int)
-	for i, name := range store.TrainableNames() {
-		n := p.g.ByName(name)
-		if len(n) != 1 {
-			return errors.Errorf("mtl: parameter %q appears %d times in the graph", name, len(n))
-		}
-		byNode[n[0]] = i
-	}
 	reached := reachable(p.g, p.total)
 	for i, name := range store.TrainableNames() {
-		n := p.g.ByName(name)[0]
+		nodes := p.g.ByName(name)
+		if len(nodes) == 0 && p.task >= 0 {
+			continue // a parameter of the total alone, such as uw's log-variances
+		}
+		if len(nodes) != 1 {
+			return errors.Errorf("parameter %q appears %d times in the graph", name, len(nodes))
+		}
+		n := nodes[0]
 		if !reached[n] {
 			if p.task < 0 {
-				return errors.Errorf("mtl: parameter %q does not reach the total loss", name)
+				return errors.Errorf("parameter %q does not reach the total loss", name)
 			}
 			continue
 		}
@@ -67,10 +66,10 @@ func (p *program) differentiate(store *graph.Store) error {
 		}
 	}
 	if len(p.params) == 0 {
-		return errors.Errorf("mtl: task %d's loss reaches no parameter", p.task)
+		return errors.Errorf("task %d's loss reaches no parameter", p.task)
 	}
 	if _, err := gorgonia.Grad(p.total, p.params...); err != nil {
-		return errors.Wrap(err, "mtl: symbolic gradient of the loss")
+		return errors.Wrap(err, "symbolic gradient of the loss")
 	}
 	p.gradData = make([][]float32, len(p.params))
 	return nil

@@ -84,7 +84,9 @@ func buildProgram(spec Spec, store *graph.Store, batch int, train bool, task int
 	case train && task == repTask:
 		err = p.differentiateRep(b)
 	case train:
-		err = p.differentiate(store)
+		if err = p.differentiate(store); err != nil {
+			err = errors.WithMessage(err, "mtl")
+		}
 	}
 	if err != nil {
 		return nil, err

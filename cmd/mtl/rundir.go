@@ -20,6 +20,8 @@ const (
 	historyJSONFile = "history.json"
 	historyCSVFile  = "history.csv"
 	curvesFile      = "curves.png"
+	conflictCSVFile = "conflict.csv" // with --diagnose
+	conflictPNGFile = "conflict.png" // with --diagnose
 	modelDir        = "model"
 )
 
@@ -106,7 +108,8 @@ func (d *runDir) writeJSON(name string, v any) error {
 }
 
 // writeRun saves what training produced: the model, the history as JSON
-// and CSV, and the learning curves.
+// and CSV, the learning curves and, when training measured them, the
+// gradient conflicts.
 func writeRun(d *runDir, m *mtl.Model, hist *mtl.History) error {
 	if err := m.Save(d.file(modelDir)); err != nil {
 		return err
@@ -125,5 +128,27 @@ func writeRun(d *runDir, m *mtl.Model, hist *mtl.History) error {
 	if err != nil {
 		return err
 	}
-	return d.writeFile(curvesFile, png)
+	if err := d.writeFile(curvesFile, png); err != nil {
+		return err
+	}
+	if hist.Conflict != nil {
+		return writeConflict(d, hist.Conflict)
+	}
+	return nil
+}
+
+// writeConflict saves the gradient-conflict samples as CSV and as a plot.
+func writeConflict(d *runDir, c *mtl.Conflict) error {
+	var csv bytes.Buffer
+	if err := c.WriteCSV(&csv); err != nil {
+		return err
+	}
+	if err := d.writeFile(conflictCSVFile, csv.Bytes()); err != nil {
+		return err
+	}
+	png, err := conflictPNG(c)
+	if err != nil {
+		return err
+	}
+	return d.writeFile(conflictPNGFile, png)
 }

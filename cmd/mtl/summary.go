@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/gomtl/gomtl/mtl"
+	"github.com/gomtl/gomtl/mtl/combine"
 )
 
 // summary is the content of summary.json and, with --json, of the final
@@ -16,14 +17,18 @@ type summary struct {
 	Test                  map[string]taskScore `json:"test"`
 	TrainSamplesPerSecond float64              `json:"train_samples_per_second"`
 
-	Arch          string    `json:"arch"`      // an --arch value, "<kind>+cascade" from a spec file
-	TestLoss      float64   `json:"test_loss"` // the weighted total of the task losses
-	TestExamples  int       `json:"test_examples"`
-	TrainExamples int       `json:"train_examples"` // per epoch, validation excluded; of every input, as the steps took them
-	TrainSeconds  float64   `json:"train_seconds"`  // forward, backward and update, all epochs
-	HistoryFile   string    `json:"history_file"`
-	ModelDir      string    `json:"model_dir"`
-	Config        runConfig `json:"config"`
+	Arch          string  `json:"arch"`      // an --arch value, "<kind>+cascade" from a spec file
+	Weighting     string  `json:"weighting"` // the loss weighting's name; its config is in config.spec
+	Combine       string  `json:"combine"`   // the gradient combiner's name; its config is in config.fit
+	TestLoss      float64 `json:"test_loss"` // the weighted total of the task losses
+	TestExamples  int     `json:"test_examples"`
+	TrainExamples int     `json:"train_examples"` // per epoch, validation excluded; of every input, as the steps took them
+	TrainSeconds  float64 `json:"train_seconds"`  // forward, backward and update, all epochs
+	HistoryFile   string  `json:"history_file"`
+	ModelDir      string  `json:"model_dir"`
+	// Conflict summarises the task gradients' cosines, with --diagnose.
+	Conflict *conflictSummary `json:"conflict,omitempty"`
+	Config   runConfig        `json:"config"`
 }
 
 // runConfig records everything that determines a run's results; eval and
@@ -60,6 +65,10 @@ func newSummary(o *trainOptions, d *dataset, src dataSource, m *mtl.Model, cfg m
 	} else {
 		rc.Trunk = o.model.trunkFor(d)
 	}
+	combiner := cfg.Combine.Name
+	if combiner == "" {
+		combiner = combine.SumName
+	}
 	return summary{
 		Dataset:               d.name,
 		Epochs:                hist.Epochs(),
@@ -67,12 +76,15 @@ func newSummary(o *trainOptions, d *dataset, src dataSource, m *mtl.Model, cfg m
 		Test:                  scores(res),
 		TrainSamplesPerSecond: hist.SamplesPerSecond(),
 		Arch:                  archOf(spec),
+		Weighting:             spec.Weighting.WithDefaults().Name,
+		Combine:               combiner,
 		TestLoss:              res.Loss,
 		TestExamples:          res.Examples,
 		TrainExamples:         hist.TrainExamples / max(hist.Epochs(), 1),
 		TrainSeconds:          hist.TrainSeconds,
 		HistoryFile:           historyCSVFile,
 		ModelDir:              modelDir,
+		Conflict:              newConflictSummary(hist.Conflict, cfg.Diagnose),
 		Config:                rc,
 	}
 }
@@ -99,6 +111,11 @@ func reportRun(e *env, dir string, sum summary, res *mtl.Result) error {
 	}
 	fmt.Fprintf(e.stdout, "Training: %.0f samples/s (%d examples x %d %s in %.1f s, evaluation excluded)\n",
 		sum.TrainSamplesPerSecond, sum.TrainExamples, sum.Epochs, epochs, sum.TrainSeconds)
+	if sum.Conflict != nil {
+		if err := writeConflictReport(e.stdout, sum.Conflict); err != nil {
+			return err
+		}
+	}
 	_, err := fmt.Fprintf(e.stdout, "Run folder: %s\n", filepath.Clean(dir))
 	return err
 }

@@ -4,11 +4,14 @@ import (
 	"context"
 	"flag"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/gomtl/gomtl/datasets"
 	"github.com/gomtl/gomtl/mtl"
+	"github.com/gomtl/gomtl/mtl/combine"
 	"github.com/gomtl/gomtl/mtl/optim"
+	"github.com/gomtl/gomtl/mtl/weighting"
 )
 
 // trainOptions are the flags of mtl train.
@@ -21,6 +24,9 @@ type trainOptions struct {
 	limit     int
 	testLimit int
 	valSplit  float64
+	weighting string
+	combine   string
+	diagnose  int
 	out       string
 	data      dataOptions
 	model     modelOptions
@@ -68,10 +74,27 @@ its examples are seen several times per epoch. --limit, --test-limit
 and --val-split apply to each input's set, and each task is scored on
 its input's test set.
 
+--weighting chooses how the task losses are weighted step by step
+(static: each task's weight; ew, uw, dwa, gradnorm, rlw, gls; see package
+mtl/weighting), and overrides a --spec file's weighting. --combine
+chooses how the tasks' gradients on the shared parameters are merged
+(sum: the gradient of the weighted total; pcgrad, mgda, cagrad, nash,
+imtl, aligned, upgrad, see package mtl/combine; mgda-ub: MGDA on the
+shared representation, hard sharing only). Every method but sum and
+mgda-ub takes one backward pass per task and step. Pairs that do not
+compose, such as uw with a combiner, are refused before training.
+--diagnose N measures the tasks' gradients on the shared parameters
+every N steps (each measurement costs a backward pass per task unless
+the combiner computes them anyway) and writes their norms and pairwise
+cosines to conflict.csv and conflict.png; summary.json then has a
+"conflict" object with each pair's mean cosine, share of negative
+cosines and minimum.
+
 Writes summary.json, history.json, history.csv, curves.png and model/ (and
-csv.json for csv data) into --out, or into a new folder runs/<UTC
-time>[-N] of the working directory. The same --seed gives the same
-weights, data and test metrics.
+csv.json for csv data, conflict.csv and conflict.png with --diagnose)
+into --out, or into a new folder runs/<UTC time>[-N] of the working
+directory. The same --seed gives the same weights, data and test
+metrics.
 `,
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
 			o := &trainOptions{}
@@ -96,7 +119,16 @@ func (o *trainOptions) register(fs *flag.FlagSet) {
 	fs.IntVar(&o.limit, "limit", 0, "train on the first `N` training examples only, validation included, of each input for mnist+spam (0: all)")
 	fs.IntVar(&o.testLimit, "test-limit", 0, "evaluate on the first `N` test examples only, of each input for mnist+spam (0: all)")
 	fs.Float64Var(&o.valSplit, "val-split", 0.2, "fraction of the training examples, from the end, held out for validation, in [0, 1)")
+	fs.StringVar(&o.weighting, "weighting", weighting.StaticName, "how the task losses are weighted, `NAME`: "+orList(weighting.Names)+"; overrides a --spec file's weighting, keeping its parameters when it names the same method")
+	fs.StringVar(&o.combine, "combine", combine.SumName, "how the tasks' gradients on the shared parameters are merged, `NAME`: "+orList(combinerNames()))
+	fs.IntVar(&o.diagnose, "diagnose", 0, "every `N` steps, record the tasks' gradient norms and cosines on the shared parameters into conflict.csv and conflict.png (0: off)")
 	fs.StringVar(&o.out, "out", "", "write the run into `DIR` (default: runs/<UTC time>)")
+}
+
+// combinerNames lists the values of --combine: combine's methods and
+// mtl's mgda-ub.
+func combinerNames() []string {
+	return append(slices.Clone(combine.Names), mtl.MGDAUB)
 }
 
 // setFlags returns the names of the flags given on the command line.
@@ -135,6 +167,12 @@ func (o *trainOptions) validate() error {
 		return usageErrorf("train", "--test-limit %d, want 0 (all) or more", o.testLimit)
 	case !(o.valSplit >= 0 && o.valSplit < 1):
 		return usageErrorf("train", "--val-split %v, want a fraction in [0, 1)", o.valSplit)
+	case !slices.Contains(weighting.Names, o.weighting):
+		return usageErrorf("train", "--weighting %q, want %s", o.weighting, orList(weighting.Names))
+	case !slices.Contains(combinerNames(), o.combine):
+		return usageErrorf("train", "--combine %q, want %s", o.combine, orList(combinerNames()))
+	case o.diagnose < 0:
+		return usageErrorf("train", "--diagnose %d, want 0 (off) or a number of steps", o.diagnose)
 	case o.out != "" && strings.TrimSpace(o.out) == "":
 		return usageErrorf("train", "--out %q is blank", o.out)
 	}
@@ -149,16 +187,44 @@ func isOptimizer(name string) bool {
 	return false
 }
 
-// fitConfig returns the training configuration the flags describe.
+// fitConfig returns the training configuration the flags describe. The
+// default combiner, sum, stays the zero Config, as before --combine
+// existed; any other is seeded by --seed.
 func (o *trainOptions) fitConfig(rec mtl.Recorder) mtl.FitConfig {
-	return mtl.FitConfig{
+	cfg := mtl.FitConfig{
 		Epochs:          o.epochs,
 		BatchSize:       o.batch,
 		ValidationSplit: o.valSplit,
 		Limit:           o.limit,
 		Seed:            o.seed,
 		Optimizer:       optim.Config{Name: o.optimizer, LearningRate: o.lr},
+		Diagnose:        o.diagnose,
 		Recorder:        rec,
+	}
+	if o.combine != combine.SumName {
+		cfg.Combine = combine.Config{Name: o.combine, Seed: uint64(o.seed)}
+	}
+	return cfg
+}
+
+// setWeighting sets spec's weighting to --weighting: always without a
+// --spec file, and over the file's when the flag is given. A file's
+// parameters (dwa's temperature, say) are kept when it names the same
+// method. The default, static, stays the zero Config, and rlw's draws are
+// seeded by --seed.
+func (o *trainOptions) setWeighting(spec *mtl.Spec) {
+	if o.set["spec"] && !o.set["weighting"] {
+		return
+	}
+	if spec.Weighting.WithDefaults().Name == o.weighting {
+		return
+	}
+	spec.Weighting = weighting.Config{}
+	if o.weighting != weighting.StaticName {
+		spec.Weighting.Name = o.weighting
+	}
+	if o.weighting == weighting.RLWName {
+		spec.Weighting.Seed = uint64(o.seed)
 	}
 }
 
@@ -182,7 +248,11 @@ func (o *trainOptions) prepare() (*dataset, mtl.Spec, error) {
 		}
 	}
 	spec, err := o.model.build("train", o.set, d, o.seed)
-	return d, spec, err
+	if err != nil {
+		return nil, mtl.Spec{}, err
+	}
+	o.setWeighting(&spec)
+	return d, spec, nil
 }
 
 // run trains, saves the model, history and curves, evaluates on the test
