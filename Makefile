@@ -5,7 +5,7 @@ GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
 PKGS        := ./...
 
-.PHONY: all test unit vet fmt lint bench bench-mmoe fuzz train clean data
+.PHONY: all test unit vet fmt lint bench bench-balance bench-mmoe fuzz train clean data
 
 all: test
 
@@ -47,6 +47,10 @@ lint:
 ## bench: training throughput and allocations per step of the seed model
 bench:
 	$(GO) test -run '^$$' -bench TrainSeed -benchmem -count 3 ./mtl/
+
+## bench-balance: cost per step of the balancing methods, as a ratio to a plain step
+bench-balance:
+	$(GO) test -run '^$$' -bench BalanceCost -benchtime 20x -timeout 30m ./mtl/
 
 ## bench-mmoe: the MMoE paper's synthetic experiment (24 models, ~15 min)
 bench-mmoe:
