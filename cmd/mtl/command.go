@@ -17,11 +17,13 @@ type command struct {
 	// setup registers the command's flags on fs and returns the function
 	// that runs the command once they are parsed.
 	setup func(fs *flag.FlagSet, e *env) func(ctx context.Context) error
+	// args: the command reads its positional arguments (fs.Args()) itself.
+	args bool
 }
 
 // commands lists mtl's commands in usage order.
 func commands() []command {
-	return []command{trainCommand(), evalCommand(), predictCommand(), summaryCommand()}
+	return []command{trainCommand(), evalCommand(), predictCommand(), summaryCommand(), benchCommand()}
 }
 
 // lookup returns the command called name.
@@ -55,7 +57,7 @@ func (c command) run(ctx context.Context, e *env, args []string) error {
 		}
 		return usageErrorf(c.name, "%v", err)
 	}
-	if fs.NArg() > 0 {
+	if fs.NArg() > 0 && !c.args {
 		return usageErrorf(c.name, "unexpected argument %q (flags start with -)", fs.Arg(0))
 	}
 	if err := ctx.Err(); err != nil {
