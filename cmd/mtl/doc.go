@@ -7,6 +7,8 @@
 //	mtl eval --model DIR [flags]      evaluate a saved model on the test set
 //	mtl predict --model DIR [flags]   predict test examples, or images from an IDX file
 //	mtl summary [flags]               print a model layer by layer (Keras's model.summary())
+//	mtl bench --out DIR [flags]       train a grid of balancing methods × architectures × seeds
+//	mtl bench merge --out DIR SHARD...  join the shards of a bench into one table
 //	mtl help [command]                show the usage of mtl or of a command
 //
 // With no flags, "mtl train" runs the seed example: one shared Dense(64,
@@ -117,6 +119,21 @@
 // of the dataset, of the same kind and size, and --seed replaces its
 // seed. A bad file is an error naming the field and, where the JSON
 // decoder tells, the line.
+//
+// # Balancing
+//
+// --weighting NAME (static, ew, uw, dwa, gradnorm, rlw, gls; packages
+// mtl/weighting) sets how the task losses are weighted, --combine NAME
+// (sum, pcgrad, mgda, cagrad, nash, imtl, aligned, upgrad, mgda-ub;
+// mtl/combine) how the tasks' gradients on the shared parameters are
+// merged, and --diagnose N measures the task gradients every N steps:
+// conflict.csv, conflict.png and a "conflict" object in summary.json
+// (pairwise cosines, the share of steps in conflict). "mtl bench" trains
+// the single-task baselines (stl) and each method for seeds 1 to --seeds
+// and writes results.json, results.md and results.png with Δm% against
+// the baselines (LibMTL's higher-is-better convention); finished runs are
+// skipped on a rerun, --shard i/n runs one slice of the grid and "mtl
+// bench merge" joins the slices.
 //
 // "mtl summary" prints the model as a table: each layer, its output shape
 // per example, its parameter count and the tasks whose losses train it,
