@@ -10,7 +10,8 @@ PKGS        := ./...
 all: test
 
 ## test: formatting, vet, staticcheck and every unit test, examples included
-test: fmt vet lint unit
+## (and every notebook executed in fast mode: notebooks-fast)
+test: fmt vet lint unit notebooks-fast
 
 unit: data
 	$(GO) mod download
@@ -68,3 +69,17 @@ train:
 
 clean:
 	rm -rf runs/
+
+.PHONY: notebooks notebooks-fast
+
+## notebooks: execute every notebook at full settings (minutes: see
+## notebooks/README.md) and write the outputs into them, to be committed
+notebooks:
+	$(GO) run ./cmd/nbrun notebooks/*.ipynb
+
+## notebooks-fast: execute every notebook with -fast (GOMTL_NOTEBOOK_FAST=1:
+## fewer epochs and images) into a temporary folder, so the committed
+## outputs stay as they are; fails on any cell error
+notebooks-fast:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(GO) run ./cmd/nbrun -fast -o "$$tmp" notebooks/*.ipynb

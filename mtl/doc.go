@@ -53,6 +53,21 @@
 // statistics in training (padding rows excluded) and running statistics,
 // saved with the model, otherwise.
 //
+// # Notebooks
+//
+// [History], [Result], [Summary], [Conflict] and [Comparison] render
+// themselves in a Jupyter notebook run by the gophernotes Go kernel,
+// which shows a cell's last value through its renderer methods: each has
+// HTML() string, a table, and History, Conflict and Comparison also have
+// PNG() []byte, a plot drawn with gonum/plot. Front ends prefer HTML, so
+// a plot is shown with display.PNG(v.PNG()). The package does not import
+// gophernotes. A renderer cannot return an error: when it cannot render
+// (a nil value, nothing to plot, a plot that fails), it returns a small
+// PNG or HTML paragraph whose text, starting "mtl:", says what failed;
+// it never panics. gophernotes cannot call generic code, so the exported
+// API of this package and of datasets, optim, weighting and combine has
+// no type parameters (TestPublicAPIHasNoGenerics).
+//
 // # Contracts
 //
 //   - Errors: every public method returns an error instead of panicking; a
