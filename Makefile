@@ -11,7 +11,7 @@ all: test
 
 ## test: formatting, vet, staticcheck and every unit test, examples included
 ## (and every notebook executed in fast mode: notebooks-fast)
-test: fmt vet lint unit notebooks-fast
+test: fmt vet lint unit notebooks-fast notebooks-check
 
 unit: data
 	$(GO) mod download
@@ -70,7 +70,7 @@ train:
 clean:
 	rm -rf runs/
 
-.PHONY: notebooks notebooks-fast
+.PHONY: notebooks notebooks-fast notebooks-check
 
 ## notebooks: execute every notebook at full settings (minutes: see
 ## notebooks/README.md) and write the outputs into them, to be committed
@@ -83,3 +83,9 @@ notebooks:
 notebooks-fast:
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(GO) run ./cmd/nbrun -fast -o "$$tmp" notebooks/*.ipynb
+
+## notebooks-check: validate every notebook (nbformat 4.5, no error
+## outputs) and render it to HTML with nbconvert; needs Debian's
+## jupyter-nbconvert, which .ci/run installs (skipped with a message elsewhere)
+notebooks-check:
+	bash .ci/notebooks-check
