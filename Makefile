@@ -74,13 +74,13 @@ clean:
 
 ## notebooks: execute every notebook at full settings (minutes: see
 ## notebooks/README.md) and write the outputs into them, to be committed
-notebooks:
+notebooks: data
 	$(GO) run ./cmd/nbrun notebooks/*.ipynb
 
 ## notebooks-fast: execute every notebook with -fast (GOMTL_NOTEBOOK_FAST=1:
 ## fewer epochs and images) into a temporary folder, so the committed
 ## outputs stay as they are; fails on any cell error
-notebooks-fast:
+notebooks-fast: data
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(GO) run ./cmd/nbrun -fast -o "$$tmp" notebooks/*.ipynb
 
