@@ -30,8 +30,11 @@ type balance struct {
 	// weights, losses and total are the step's loss weights, unweighted
 	// task losses and total loss; alpha the combiner's weights.
 	weights, losses, alpha []float64
-	total                  float64
-	gramW                  [][]float64 // the weighted Gramian
+	// fixedWeights is set for weightings whose weights never change
+	// (static, ew): the plain step sets them into the graph once.
+	fixedWeights bool
+	total        float64
+	gramW        [][]float64 // the weighted Gramian
 }
 
 // newBalance builds the weighting of m's spec and the combiner of cfg,
@@ -44,6 +47,7 @@ func (m *Model) newBalance(cfg FitConfig) (balance, error) {
 		return b, errors.WithMessage(err, "mtl: fit")
 	}
 	b.weighting = w
+	b.fixedWeights = w.Name() == weighting.StaticName || w.Name() == weighting.EWName
 	name := cfg.Combine.Name
 	if name == MGDAUB {
 		if err := m.spec.singleRepresentation(); err != nil {
@@ -115,7 +119,7 @@ func (t *trainer) step(epoch int) error {
 // the same weights and on the same batch before the update.
 func (t *trainer) plainStep(diagnose bool) error {
 	p := t.prog
-	if !weighting.Symbolic(t.weighting.Name()) {
+	if !weighting.Symbolic(t.weighting.Name()) && (t.weights == nil || !t.fixedWeights) {
 		w, err := t.weighting.Weights(nil)
 		if err != nil {
 			return err
@@ -171,11 +175,7 @@ func (t *trainer) taskStep() error {
 		return err
 	}
 	copy(t.losses, tg.losses)
-	t.total = 0
-	for i := range t.losses {
-		t.total += t.losses[i]
-	}
-	if err := t.checkFinite(); err != nil {
+	if err := t.checkLosses(); err != nil {
 		return err
 	}
 	w, err := t.weighting.Weights(t.losses)
@@ -254,15 +254,24 @@ func (t *trainer) outProg(i int) *program {
 }
 
 // checkFinite returns an error naming the task whose loss is NaN or
-// infinite.
+// infinite, or the total when it alone is.
 func (t *trainer) checkFinite() error {
-	if !isNonFinite(t.total) {
-		return nil
+	if err := t.checkLosses(); err != nil {
+		return err
 	}
+	if isNonFinite(t.total) {
+		return errors.WithMessagef(ErrNonFinite, "total loss %v", t.total)
+	}
+	return nil
+}
+
+// checkLosses returns an error naming the first task whose loss is NaN or
+// infinite.
+func (t *trainer) checkLosses() error {
 	for i, task := range t.m.spec.Tasks {
 		if l := t.losses[i]; isNonFinite(l) {
 			return errors.WithMessagef(ErrNonFinite, "task %q: loss %v (is the learning rate too high?)", task.Name, l)
 		}
 	}
-	return errors.WithMessagef(ErrNonFinite, "total loss %v", t.total)
+	return nil
 }

@@ -2,6 +2,7 @@ package mtl
 
 import (
 	"fmt"
+	"github.com/pkg/errors"
 	"image/color"
 	"math"
 	"strconv"
@@ -27,15 +28,26 @@ func (c *Conflict) PNG() (b []byte) {
 	case len(c.Samples) == 0:
 		return messagePNG("mtl: conflict plot: no sample (training took fewer steps than FitConfig.Diagnose)")
 	}
-	b, err := c.png()
+	b, err := c.DrawPNG()
 	if err != nil {
 		return messagePNG("mtl: conflict plot: " + err.Error())
 	}
 	return b
 }
 
-func (c *Conflict) png() ([]byte, error) {
-	last := float64(max(c.Samples[len(c.Samples)-1].Step, 1))
+// DrawPNG is PNG for callers that handle errors (the CLI's conflict.png):
+// the same plot, or the error that kept it from being drawn. Without
+// samples it draws empty axes.
+func (c *Conflict) DrawPNG() (b []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = errors.Errorf("mtl: conflict plot: %v", r)
+		}
+	}()
+	last := 1.0
+	if n := len(c.Samples); n > 0 {
+		last = float64(max(c.Samples[n-1].Step, 1))
+	}
 	cos := c.stepsPanel("Cosine between the tasks' gradients", "cosine similarity", last)
 	cos.Y.Min, cos.Y.Max = -1, 1
 	hline(cos, 0, color.Gray{Y: 96})

@@ -77,7 +77,7 @@ func (p *program) grads64() [][]float64 {
 // weights alpha fixed, its gradients (heads scaled by alpha) equal those of
 // the total Σ_t alpha_t·w_t·L_t, whose program the finite-difference
 // checks above cover; the representation gradients it mixes give a
-// symmetric Gramian with each task's squared norm on the diagonal.
+// Gramian of the tasks' gradients at the representation.
 func TestRepGradients(t *testing.T) {
 	spec := threeTaskSpec([]int{6}, Arch{}, Dense(5, ReLU), Dropout(0.25), Dense(4, Tanh))
 	d := threeTasks(8, spec.Input, 11)
@@ -121,13 +121,30 @@ func TestRepGradients(t *testing.T) {
 				}
 			}
 		}
-		for i := range gram {
-			if gram[i][i] <= 0 {
-				t.Errorf("gram[%d][%d] = %v, want > 0", i, i, gram[i][i])
+		// The Gramian the weigher saw is that of the taps' gradients, each
+		// task's weighted gradient at the representation.
+		var taps [][]float64
+		for _, n := range rep.net.taps {
+			g, err := n.Grad()
+			if err != nil {
+				t.Fatal(err)
 			}
-			for j := range gram {
-				if gram[i][j] != gram[j][i] {
-					t.Errorf("gram not symmetric at %d,%d", i, j)
+			taps = append(taps, g.Data().([]float64))
+		}
+		for i := range taps {
+			if len(gram) != len(taps) {
+				t.Fatalf("gram of %d tasks, want %d", len(gram), len(taps))
+			}
+			for j := range taps {
+				want := 0.0
+				for k := range taps[i] {
+					want += taps[i][k] * taps[j][k]
+				}
+				if want == 0 && i == j {
+					t.Errorf("task %d's representation gradient is zero", i)
+				}
+				if math.Abs(gram[i][j]-want) > 1e-12*math.Max(1, math.Abs(want)) {
+					t.Errorf("gram[%d][%d] = %v, want %v", i, j, gram[i][j], want)
 				}
 			}
 		}

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
-	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,23 +20,17 @@ import (
 
 // benchOptions are the flags of mtl bench.
 type benchOptions struct {
-	methods   string
-	archs     string
-	seeds     int
-	epochs    int
-	batch     int
-	lr        float64
-	optimizer string
-	limit     int
-	testLimit int
-	valSplit  float64
-	trunk     string
-	hidden    int
-	experts   int
-	out       string
-	shard     string
-	data      dataOptions
-	set       map[string]bool
+	methods string
+	archs   string
+	seeds   int
+	fitFlags
+	trunk   string
+	hidden  int
+	experts int
+	out     string
+	shard   string
+	data    dataOptions
+	set     map[string]bool
 }
 
 func benchCommand() command {
@@ -153,22 +146,8 @@ func (o *benchOptions) validate() error {
 		return usageErrorf("bench", "--out DIR is required: the bench folder, which a rerun resumes")
 	case o.seeds < 1:
 		return usageErrorf("bench", "--seeds %d, want at least 1", o.seeds)
-	case o.epochs < 1:
-		return usageErrorf("bench", "--epochs %d, want at least 1", o.epochs)
-	case o.batch < 1:
-		return usageErrorf("bench", "--batch %d, want at least 1", o.batch)
-	case !(o.lr > 0) || math.IsInf(o.lr, 0):
-		return usageErrorf("bench", "--lr %v, want a finite value > 0", o.lr)
-	case !isOptimizer(o.optimizer):
-		return usageErrorf("bench", "--optimizer %q, want adam, sgd, momentum or rmsprop", o.optimizer)
-	case o.limit < 0:
-		return usageErrorf("bench", "--limit %d, want 0 (all) or more", o.limit)
-	case o.testLimit < 0:
-		return usageErrorf("bench", "--test-limit %d, want 0 (all) or more", o.testLimit)
-	case !(o.valSplit >= 0 && o.valSplit < 1):
-		return usageErrorf("bench", "--val-split %v, want a fraction in [0, 1)", o.valSplit)
 	}
-	return nil
+	return o.fitFlags.validate("bench")
 }
 
 // prepare resolves the dataset and its defaults, checks the flags, builds
@@ -288,26 +267,15 @@ func (p *benchPlan) runConfig(k runKey, src dataSource) (benchRunConfig, error) 
 	if err != nil {
 		return benchRunConfig{}, err
 	}
-	fit := mtl.FitConfig{
-		Epochs:          p.o.epochs,
-		BatchSize:       p.o.batch,
-		ValidationSplit: p.o.valSplit,
-		Limit:           p.o.limit,
-		Seed:            int64(k.seed),
-		Optimizer:       optim.Config{Name: p.o.optimizer, LearningRate: p.o.lr},
-	}
-	// As mtl train --weighting and --combine set them: static and sum
-	// are the zero configs, and only rlw among the weightings has a seed.
+	fit := p.o.fitFlags.fitConfig(int64(k.seed))
+	// As mtl train --weighting and --combine set them.
 	switch {
 	case k.method == stlMethod:
 		spec = singleTask(spec, k.task)
-	case k.method == weighting.StaticName || k.method == combine.SumName:
-	case k.method == weighting.RLWName:
-		spec.Weighting = weighting.Config{Name: k.method, Seed: uint64(k.seed)}
 	case isWeighting(k.method):
-		spec.Weighting = weighting.Config{Name: k.method}
+		spec.Weighting = weightingConfig(k.method, int64(k.seed))
 	default:
-		fit.Combine = combine.Config{Name: k.method, Seed: uint64(k.seed)}
+		fit.Combine = combineConfig(k.method, int64(k.seed))
 	}
 	rc := benchRunConfig{Dataset: p.d.name, Data: src.dir, TestLimit: p.o.testLimit, Spec: spec, Fit: fit, Trunk: p.manifest.Trunk}
 	if p.manifest.Correlation != nil {

@@ -329,7 +329,7 @@ func TestConflictEdgeCases(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &mtl.Conflict{Tasks: tasks, Samples: tt.samples}
-			b, err := conflictPNG(c)
+			b, err := c.DrawPNG()
 			if err != nil {
 				t.Fatal(err)
 			}

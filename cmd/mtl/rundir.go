@@ -146,7 +146,7 @@ func writeConflict(d *runDir, c *mtl.Conflict) error {
 	if err := d.writeFile(conflictCSVFile, csv.Bytes()); err != nil {
 		return err
 	}
-	png, err := conflictPNG(c)
+	png, err := c.DrawPNG()
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"math"
 	"slices"
 	"strings"
 
@@ -16,14 +15,8 @@ import (
 
 // trainOptions are the flags of mtl train.
 type trainOptions struct {
-	epochs    int
-	batch     int
-	lr        float64
-	optimizer string
+	fitFlags
 	seed      int64
-	limit     int
-	testLimit int
-	valSplit  float64
 	weighting string
 	combine   string
 	diagnose  int
@@ -150,23 +143,12 @@ func (o *trainOptions) withDefaults(d *dataset) {
 
 // validate checks the flag values; the errors are usage errors.
 func (o *trainOptions) validate() error {
+	if err := o.fitFlags.validate("train"); err != nil {
+		return err
+	}
 	switch {
-	case o.epochs < 1:
-		return usageErrorf("train", "--epochs %d, want at least 1", o.epochs)
-	case o.batch < 1:
-		return usageErrorf("train", "--batch %d, want at least 1", o.batch)
-	case !(o.lr > 0) || math.IsInf(o.lr, 0):
-		return usageErrorf("train", "--lr %v, want a finite value > 0", o.lr)
-	case !isOptimizer(o.optimizer):
-		return usageErrorf("train", "--optimizer %q, want adam, sgd, momentum or rmsprop", o.optimizer)
 	case o.seed < 0:
 		return usageErrorf("train", "--seed %d, want at least 0", o.seed)
-	case o.limit < 0:
-		return usageErrorf("train", "--limit %d, want 0 (all) or more", o.limit)
-	case o.testLimit < 0:
-		return usageErrorf("train", "--test-limit %d, want 0 (all) or more", o.testLimit)
-	case !(o.valSplit >= 0 && o.valSplit < 1):
-		return usageErrorf("train", "--val-split %v, want a fraction in [0, 1)", o.valSplit)
 	case !slices.Contains(weighting.Names, o.weighting):
 		return usageErrorf("train", "--weighting %q, want %s", o.weighting, orList(weighting.Names))
 	case !slices.Contains(combinerNames(), o.combine):
@@ -191,19 +173,10 @@ func isOptimizer(name string) bool {
 // default combiner, sum, stays the zero Config, as before --combine
 // existed; any other is seeded by --seed.
 func (o *trainOptions) fitConfig(rec mtl.Recorder) mtl.FitConfig {
-	cfg := mtl.FitConfig{
-		Epochs:          o.epochs,
-		BatchSize:       o.batch,
-		ValidationSplit: o.valSplit,
-		Limit:           o.limit,
-		Seed:            o.seed,
-		Optimizer:       optim.Config{Name: o.optimizer, LearningRate: o.lr},
-		Diagnose:        o.diagnose,
-		Recorder:        rec,
-	}
-	if o.combine != combine.SumName {
-		cfg.Combine = combine.Config{Name: o.combine, Seed: uint64(o.seed)}
-	}
+	cfg := o.fitFlags.fitConfig(o.seed)
+	cfg.Diagnose = o.diagnose
+	cfg.Recorder = rec
+	cfg.Combine = combineConfig(o.combine, o.seed)
 	return cfg
 }
 
@@ -219,13 +192,7 @@ func (o *trainOptions) setWeighting(spec *mtl.Spec) {
 	if spec.Weighting.WithDefaults().Name == o.weighting {
 		return
 	}
-	spec.Weighting = weighting.Config{}
-	if o.weighting != weighting.StaticName {
-		spec.Weighting.Name = o.weighting
-	}
-	if o.weighting == weighting.RLWName {
-		spec.Weighting.Seed = uint64(o.seed)
-	}
+	spec.Weighting = weightingConfig(o.weighting, o.seed)
 }
 
 // prepare resolves the dataset, fills in its defaults, checks the flags,

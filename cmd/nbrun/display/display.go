@@ -48,39 +48,29 @@ const (
 
 // MIMEMap holds a value in several formats, keyed by MIME type. A map
 // without a "text/plain" entry gets one when it is shown.
-type MIMEMap = map[string]interface{}
+type MIMEMap = render.MIMEMap
 
 // Data is the structure sent to the front end: the bundle, its metadata and
 // transient data. It is an alias of an unnamed struct, so libraries can
 // return it without importing this package.
-type Data = struct {
-	Data      MIMEMap
-	Metadata  MIMEMap
-	Transient MIMEMap
-}
+type Data = render.Data
 
-// Renderer lets a library control fully how its values are shown.
-type Renderer = interface {
-	Render() Data
-}
-
-// SimpleRenderer lets a library give a value's MIME bundle.
-type SimpleRenderer = interface {
-	SimpleRender() MIMEMap
-}
-
-// The single-format renderer interfaces: a value with one of these methods
-// is shown in that format when it ends a cell.
+// The renderer interfaces, as in gophernotes: Renderer lets a library
+// control fully how its values are shown, SimpleRenderer gives a value's
+// MIME bundle, and a value with one of the single-format methods is shown
+// in that format when it ends a cell.
 type (
-	HTMLer       = interface{ HTML() string }
-	JavaScripter = interface{ JavaScript() string }
-	JPEGer       = interface{ JPEG() []byte }
-	JSONer       = interface{ JSON() map[string]interface{} }
-	Latexer      = interface{ Latex() string }
-	Markdowner   = interface{ Markdown() string }
-	PNGer        = interface{ PNG() []byte }
-	PDFer        = interface{ PDF() []byte }
-	SVGer        = interface{ SVG() string }
+	Renderer       = render.Renderer
+	SimpleRenderer = render.SimpleRenderer
+	HTMLer         = render.HTMLer
+	JavaScripter   = render.JavaScripter
+	JPEGer         = render.JPEGer
+	JSONer         = render.JSONer
+	Latexer        = render.Latexer
+	Markdowner     = render.Markdowner
+	PNGer          = render.PNGer
+	PDFer          = render.PDFer
+	SVGer          = render.SVGer
 )
 
 // Any renders data as mimeType. data may be a string, a []byte, an
