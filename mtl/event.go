@@ -6,10 +6,14 @@ import "time"
 type EventKind int
 
 // The events Fit emits, in order: EpochStart, BatchEnd per step, EpochEnd.
+// Callbacks also receive TrainBegin first and TrainEnd last; a Recorder
+// does not.
 const (
 	EpochStart EventKind = iota
 	BatchEnd
 	EpochEnd
+	TrainBegin
+	TrainEnd
 )
 
 // String returns a lowercase name for k, as used in JSON output.
@@ -21,6 +25,10 @@ func (k EventKind) String() string {
 		return "batch_end"
 	case EpochEnd:
 		return "epoch_end"
+	case TrainBegin:
+		return "train_begin"
+	case TrainEnd:
+		return "train_end"
 	}
 	return "unknown"
 }
@@ -28,7 +36,7 @@ func (k EventKind) String() string {
 // An Event is one report of training progress.
 type Event struct {
 	Kind   EventKind
-	Epoch  int // 1-based
+	Epoch  int // 1-based; at TrainEnd, the last epoch completed
 	Epochs int
 	Step   int // 1-based step within the epoch; 0 at EpochStart
 	Steps  int // steps per epoch

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"time"
 
 	"github.com/gomtl/gomtl/datasets"
 	"github.com/gomtl/gomtl/mtl/combine"
@@ -46,6 +45,13 @@ type FitConfig struct {
 	Diagnose int `json:"diagnose,omitempty"`
 	// Recorder receives progress events; nil discards them.
 	Recorder Recorder `json:"-"`
+	// Callbacks observe and steer training (see Callback and package
+	// mtl/callback).
+	Callbacks []Callback `json:"-"`
+	// Checkpoint saves the training state as it goes, so that a run that
+	// crashed or was stopped can be resumed exactly (see
+	// CheckpointConfig and OpenCheckpoint).
+	Checkpoint CheckpointConfig `json:"checkpoint,omitzero"`
 }
 
 // withDefaults fills the zero fields and checks the rest.
@@ -87,7 +93,11 @@ var ErrNonFinite = errors.New("mtl: loss is not finite")
 // completed. Cancelling ctx stops training between steps; Fit then returns
 // the history so far and an error wrapping ctx.Err().
 //
-// Each call starts a fresh optimiser state.
+// Each call starts a fresh optimiser, weighting and combiner state from
+// the model's current weights (Keras, by contrast, keeps the optimiser's
+// state across fit calls). To continue a run exactly where it stopped,
+// save checkpoints (FitConfig.Checkpoint) and resume from one
+// (OpenCheckpoint, Checkpoint.Resume).
 func (m *Model) Fit(ctx context.Context, data *datasets.Dataset, cfg FitConfig) (hist *History, err error) {
 	hist = &History{}
 	defer recoverPanic(&err, "fit")
@@ -114,49 +124,51 @@ func (m *Model) FitInputs(ctx context.Context, data map[string]*datasets.Dataset
 
 // fit trains on one dataset per input and fills hist.
 func (m *Model) fit(ctx context.Context, data map[string]*datasets.Dataset, cfg FitConfig, hist *History) (*History, error) {
-	cfg, err := cfg.withDefaults()
+	t, err := m.prepareFit(data, cfg, hist)
 	if err != nil {
 		return hist, err
 	}
+	return hist, t.run(ctx)
+}
+
+// prepareFit checks cfg, splits and binds the data and builds the trainer
+// that fills hist.
+func (m *Model) prepareFit(data map[string]*datasets.Dataset, cfg FitConfig, hist *History) (*trainer, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
 	if cfg.ValidationData != nil && m.spec.MultiInput() {
-		return hist, errors.New("mtl: fit: ValidationData is for single-input models; use ValidationSplit")
+		return nil, errors.New("mtl: fit: ValidationData is for single-input models; use ValidationSplit")
 	}
 	train := make(map[string]*datasets.Dataset, len(data))
 	val := make(map[string]*datasets.Dataset, len(data))
 	for name, d := range data {
 		if train[name], val[name], err = splitData(d, cfg); err != nil {
-			return hist, errors.WithMessagef(err, "input %q", name)
+			return nil, errors.WithMessagef(err, "input %q", name)
 		}
 	}
 	t, err := m.newTrainer(train, cfg)
 	if err != nil {
-		return hist, err
+		return nil, err
 	}
+	t.hist = hist
 	hist.Conflict = t.conflict
-	var valData []*boundData
 	if val[m.spec.inputs()[0].Name] != nil {
-		if valData, err = m.bindInputs(val, "validation"); err != nil {
-			return hist, err
+		if t.valData, err = m.bindInputs(val, "validation"); err != nil {
+			return nil, err
 		}
 	}
-	keys := m.historyKeys(valData != nil)
-	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
-		row, err := t.epoch(ctx, epoch, hist)
-		if err != nil {
-			return hist, err
-		}
-		if valData != nil {
-			res, err := m.evaluate(ctx, valData...)
-			if err != nil {
-				return hist, errors.WithMessagef(err, "mtl: epoch %d: validation", epoch)
-			}
-			res.addTo(row, "val_")
-		}
-		hist.add(row, keys)
-		cfg.Recorder.Record(Event{Kind: EpochEnd, Epoch: epoch, Epochs: cfg.Epochs, Steps: t.steps, Examples: t.examples(),
-			Loss: row["loss"], Metrics: row, Keys: keys, Elapsed: t.elapsed})
+	t.keys = m.historyKeys(t.valData != nil)
+	if t.cfg.Checkpoint, err = cfg.Checkpoint.withDefaults(t.keys); err != nil {
+		return nil, err
 	}
-	return hist, nil
+	if t.cfg.Checkpoint.Dir != "" {
+		if t.ckpt, err = newCheckpointer(t.cfg.Checkpoint); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
 }
 
 // splitData applies Limit and the validation split.
@@ -201,22 +213,31 @@ func (m *Model) historyKeys(withVal bool) []string {
 // compiled training program, the optimiser and the generators. A
 // checkpoint of training is a snapshot of this state plus the weights.
 type trainer struct {
-	m       *Model
-	cfg     FitConfig
-	data    []*boundData // per input
-	prog    *program
-	opt     optim.Optimizer
-	rng     *rand.Rand // shuffling
-	dropRNG *rand.Rand // dropout masks
-	steps   int        // per epoch: batches of the largest dataset
-	elapsed time.Duration
-	orders  [][]int // per input: the example order
-	cursor  []int   // per input: the next position in orders
-	rows    [][]int // per input: this step's rows
+	m          *Model
+	cfg        FitConfig
+	data       []*boundData // per input
+	valData    []*boundData // per input; nil without validation
+	keys       []string     // the History keys
+	hist       *History
+	prog       *program
+	opt        optim.Optimizer
+	shufflePCG *rand.PCG  // the source of rng, kept to be saved
+	dropPCG    *rand.PCG  // the source of dropRNG
+	rng        *rand.Rand // shuffling
+	dropRNG    *rand.Rand // dropout masks
+	steps      int        // per epoch: batches of the largest dataset
+	orders     [][]int    // per input: the example order
+	cursor     []int      // per input: the next position in orders
+	rows       [][]int    // per input: this step's rows
+	ep         epochState // the epoch in progress
 
 	balance
 	conflict *Conflict // diagnostics, when cfg.Diagnose is set
-	step0    int       // steps taken since Fit began
+	step0    int       // steps taken since the run began
+
+	ckpt     *checkpointer // nil: no checkpoints
+	stopReq  bool          // a callback asked to stop
+	training *Training     // the callbacks' handle
 }
 
 func (m *Model) newTrainer(train map[string]*datasets.Dataset, cfg FitConfig) (*trainer, error) {
@@ -234,11 +255,14 @@ func (m *Model) newTrainer(train map[string]*datasets.Dataset, cfg FitConfig) (*
 	}
 	t := &trainer{
 		m: m, cfg: cfg, data: data, opt: opt, balance: bal,
-		rng:     rand.New(rand.NewPCG(uint64(cfg.Seed), 0x9e3779b97f4a7c15)),
-		dropRNG: rand.New(rand.NewPCG(uint64(cfg.Seed), 0xd1b54a32d192ed03)),
-		cursor:  make([]int, len(data)),
-		rows:    make([][]int, len(data)),
+		shufflePCG: rand.NewPCG(uint64(cfg.Seed), 0x9e3779b97f4a7c15),
+		dropPCG:    rand.NewPCG(uint64(cfg.Seed), 0xd1b54a32d192ed03),
+		cursor:     make([]int, len(data)),
+		rows:       make([][]int, len(data)),
+		ep:         newEpochState(1, len(m.spec.Tasks)),
 	}
+	t.rng, t.dropRNG = rand.New(t.shufflePCG), rand.New(t.dropPCG)
+	t.training = &Training{t: t}
 	for _, d := range data {
 		order := make([]int, d.n)
 		for i := range order {
@@ -297,63 +321,6 @@ func (t *trainer) next(s int) {
 	end := min(t.cursor[s]+t.cfg.BatchSize, len(t.orders[s]))
 	t.rows[s] = t.orders[s][t.cursor[s]:end]
 	t.cursor[s] = end
-}
-
-// epoch trains on one pass over the largest dataset and returns the
-// epoch's training metrics.
-func (t *trainer) epoch(ctx context.Context, epoch int, hist *History) (map[string]float64, error) {
-	tasks := t.m.spec.Tasks
-	for s := range t.data {
-		t.shuffle(s)
-	}
-	t.elapsed = 0
-	t.cfg.Recorder.Record(Event{Kind: EpochStart, Epoch: epoch, Epochs: t.cfg.Epochs, Steps: t.steps})
-	var total float64
-	taskLoss := make([]float64, len(tasks))
-	tallies := make([]tally, len(tasks))
-	seen := 0
-	for step := 1; step <= t.steps; step++ {
-		if err := ctx.Err(); err != nil {
-			return nil, errors.Wrapf(err, "mtl: epoch %d: stopped before step %d", epoch, step)
-		}
-		n := 0
-		for s := range t.data {
-			t.next(s)
-			n += len(t.rows[s])
-		}
-		start := time.Now()
-		if err := t.step(epoch); err != nil {
-			return nil, errors.WithMessagef(err, "mtl: epoch %d step %d", epoch, step)
-		}
-		elapsed := time.Since(start)
-		t.elapsed += elapsed
-		hist.TrainSeconds += elapsed.Seconds()
-		hist.TrainExamples += n
-
-		total += t.total * float64(n)
-		for s, sl := range t.slots() {
-			for _, i := range sl.tasks {
-				// A task's batch loss is its mean over the batch's labelled rows.
-				p := t.outProg(i)
-				taskLoss[i] += t.losses[i] * float64(p.counts[i])
-				tallies[i].add(p, i, t.data[s], t.rows[s])
-			}
-		}
-		seen += n
-		t.cfg.Recorder.Record(Event{Kind: BatchEnd, Epoch: epoch, Epochs: t.cfg.Epochs, Step: step, Steps: t.steps,
-			Examples: seen, Loss: total / float64(seen), Elapsed: t.elapsed})
-	}
-	row := map[string]float64{"loss": total / float64(seen)}
-	means := make([]float64, len(tasks))
-	for i, task := range tasks {
-		means[i] = taskLoss[i] / float64(max(tallies[i].examples, 1))
-		row[task.Name+"_loss"] = means[i]
-		for _, name := range metricNames(task.Kind) {
-			row[task.Name+"_"+name] = tallies[i].metric(name)
-		}
-	}
-	t.weighting.EndEpoch(means)
-	return row, nil
 }
 
 func isNonFinite(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }

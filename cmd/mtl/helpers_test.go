@@ -44,6 +44,10 @@ func runMTL(ctx context.Context, args ...string) result {
 var scratch string
 
 func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		main() // a child process of the kill tests: mtl itself
+		return
+	}
 	dir, err := os.MkdirTemp("", "mtl-cmd-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

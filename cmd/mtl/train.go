@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -21,6 +22,9 @@ type trainOptions struct {
 	combine   string
 	diagnose  int
 	out       string
+	resume    string          // --resume: the run folder to continue
+	args      []string        // the flags as given, saved for --resume
+	callbacks callbackOptions // checkpoints, early stopping, schedules
 	data      dataOptions
 	model     modelOptions
 	set       map[string]bool // the flags given on the command line
@@ -94,6 +98,14 @@ metrics.
 			o.register(fs)
 			return func(ctx context.Context) error {
 				o.set = setFlags(fs)
+				if o.set["resume"] {
+					ro, err := resumeOptions(o.resume, o.set, e)
+					if err != nil {
+						return err
+					}
+					return ro.run(ctx, e)
+				}
+				o.args = savedArgs(fs)
 				return o.run(ctx, e)
 			}
 		},
@@ -116,6 +128,8 @@ func (o *trainOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.combine, "combine", combine.SumName, "how the tasks' gradients on the shared parameters are merged, `NAME`: "+orList(combinerNames()))
 	fs.IntVar(&o.diagnose, "diagnose", 0, "every `N` steps, record the tasks' gradient norms and cosines on the shared parameters into conflict.csv and conflict.png (0: off)")
 	fs.StringVar(&o.out, "out", "", "write the run into `DIR` (default: runs/<UTC time>)")
+	fs.StringVar(&o.resume, "resume", "", "continue the run in `DIR` from its newest good checkpoint, with its saved flags")
+	o.callbacks.register(fs)
 }
 
 // combinerNames lists the values of --combine: combine's methods and
@@ -158,7 +172,7 @@ func (o *trainOptions) validate() error {
 	case o.out != "" && strings.TrimSpace(o.out) == "":
 		return usageErrorf("train", "--out %q is blank", o.out)
 	}
-	return nil
+	return o.callbacks.validate(o.lr)
 }
 
 func isOptimizer(name string) bool {
@@ -233,6 +247,9 @@ func (o *trainOptions) run(ctx context.Context, e *env) (err error) {
 	if err != nil {
 		return err
 	}
+	if o.resume != "" {
+		dir.created = false // a resumed run's folder is never removed
+	}
 	defer func() {
 		if err != nil {
 			dir.discard()
@@ -247,13 +264,13 @@ func (o *trainOptions) run(ctx context.Context, e *env) (err error) {
 	if err != nil {
 		return err
 	}
-	m, err := mtl.New(spec)
-	if err != nil {
-		return err
-	}
 	prog := newProgress(e)
 	cfg := o.fitConfig(prog)
-	hist, err := trainOn(ctx, m, train, cfg)
+	cfg.Checkpoint = o.callbacks.checkpointConfig(dir.file(checkpointsDir), o.valSplit)
+	if cfg.Callbacks, err = o.callbacks.callbacks(dir.file(historyCSVFile), o.lr, o.epochs, o.valSplit); err != nil {
+		return err
+	}
+	m, hist, err := o.train(ctx, e, dir, spec, train, cfg)
 	prog.Close()
 	if err != nil {
 		return err
@@ -275,4 +292,35 @@ func (o *trainOptions) run(ctx context.Context, e *env) (err error) {
 		return err
 	}
 	return reportRun(e, dir.path, sum, res)
+}
+
+// train trains a new model on train, or with --resume continues the run
+// from the newest good checkpoint of its folder.
+func (o *trainOptions) train(ctx context.Context, e *env, dir *runDir, spec mtl.Spec, train map[string]*datasets.Dataset, cfg mtl.FitConfig) (*mtl.Model, *mtl.History, error) {
+	if o.resume == "" {
+		m, err := mtl.New(spec)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := writeRunArgs(dir, o.args); err != nil {
+			return nil, nil, err
+		}
+		hist, err := trainOn(ctx, m, train, cfg)
+		return m, hist, err
+	}
+	c, err := mtl.OpenCheckpoint(cfg.Checkpoint.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, s := range c.Skipped {
+		fmt.Fprintf(e.stderr, "mtl: skipped a damaged checkpoint: %s\n", s)
+	}
+	if !e.json {
+		fmt.Fprintf(e.stderr, "Resuming from %s (epoch %d, step %d of it)\n", c.Path, c.Epoch, c.Step)
+	}
+	opts := mtl.ResumeOptions{Recorder: cfg.Recorder, Callbacks: cfg.Callbacks}
+	if spec.MultiInput() {
+		return c.ResumeInputs(ctx, train, opts)
+	}
+	return c.Resume(ctx, train[""], opts)
 }

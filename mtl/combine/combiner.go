@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"strings"
 )
 
@@ -133,7 +132,7 @@ func New(cfg Config) (Combiner, error) {
 	case SumName:
 		return &Sum{}, nil
 	case PCGradName:
-		return &PCGrad{Rand: rand.New(rand.NewPCG(c.Seed, pcgradStream))}, nil
+		return newPCGrad(c.Seed), nil
 	case MGDAName:
 		if err := checkNorm(c.Norm); err != nil {
 			return nil, err

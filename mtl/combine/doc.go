@@ -56,7 +56,10 @@
 //
 // Every method is a deterministic function of G except [PCGrad], whose
 // visiting order comes from a seeded math/rand/v2 generator it holds: the
-// same seed and the same sequence of calls give the same weights. [MGDA]
-// keeps the losses given to SetLosses ([LossAware]). Combiners are
-// therefore not safe for concurrent use.
+// same seed and the same sequence of calls give the same weights. That
+// generator is the only state that carries from call to call: *PCGrad
+// implements [Stateful], so a checkpoint can save it and a resumed run
+// draw what the uninterrupted run would have. [MGDA] keeps the losses given
+// to SetLosses ([LossAware]), but they are set again before every step.
+// Combiners are therefore not safe for concurrent use.
 package combine

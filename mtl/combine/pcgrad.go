@@ -25,7 +25,20 @@ type PCGrad struct {
 	// Rand shuffles each task's visiting order; it advances on every call,
 	// which makes PCGrad stateful. New seeds it from Config.Seed. Nil
 	// means no shuffling: every task visits the others in index order.
+	// Only a Rand that New built (or UnmarshalBinary restored) can be
+	// saved by MarshalBinary.
 	Rand *rand.Rand
+
+	src *rand.PCG  // the source of rng, whose state MarshalBinary saves
+	rng *rand.Rand // the Rand built on src; Rand != rng means Rand was replaced
+}
+
+// newPCGrad returns a PCGrad whose Rand draws from rand.NewPCG(seed,
+// pcgradStream).
+func newPCGrad(seed uint64) *PCGrad {
+	src := rand.NewPCG(seed, pcgradStream)
+	rng := rand.New(src)
+	return &PCGrad{Rand: rng, src: src, rng: rng}
 }
 
 var _ Combiner = PCGrad{}

@@ -43,3 +43,9 @@ func (a *Adam) Step(params, grads [][]float32) error {
 	}
 	return nil
 }
+
+// Rate returns the learning rate the next Step uses.
+func (a *Adam) Rate() float64 { return a.LearningRate }
+
+// SetRate sets the learning rate the next Step uses.
+func (a *Adam) SetRate(lr float64) { a.LearningRate = lr }

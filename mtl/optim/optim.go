@@ -9,8 +9,15 @@ import (
 // An Optimizer updates parameters in place from their gradients.
 // params[i] and grads[i] have equal lengths, and the i-th slice must be the
 // same parameter on every call: state is kept by position.
+//
+// Rate and SetRate get and set the learning rate the next Step uses, so
+// that a schedule can change it between steps; SetRate does not check lr.
+// The optimisers of this package also implement encoding.BinaryMarshaler
+// and encoding.BinaryUnmarshaler (see MarshalState).
 type Optimizer interface {
 	Step(params, grads [][]float32) error
+	Rate() float64
+	SetRate(lr float64)
 }
 
 // Names of the optimisers New knows.

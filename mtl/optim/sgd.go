@@ -11,6 +11,12 @@ type SGD struct {
 
 var _ Optimizer = (*SGD)(nil)
 
+// Rate returns the learning rate the next Step uses.
+func (s *SGD) Rate() float64 { return s.LearningRate }
+
+// SetRate sets the learning rate the next Step uses.
+func (s *SGD) SetRate(lr float64) { s.LearningRate = lr }
+
 // Step applies one update.
 func (s *SGD) Step(params, grads [][]float32) error {
 	if err := checkShapes(params, grads, s.Velocity); err != nil {
@@ -50,6 +56,12 @@ type RMSProp struct {
 }
 
 var _ Optimizer = (*RMSProp)(nil)
+
+// Rate returns the learning rate the next Step uses.
+func (r *RMSProp) Rate() float64 { return r.LearningRate }
+
+// SetRate sets the learning rate the next Step uses.
+func (r *RMSProp) SetRate(lr float64) { r.LearningRate = lr }
 
 // Step applies one update.
 func (r *RMSProp) Step(params, grads [][]float32) error {

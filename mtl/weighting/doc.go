@@ -70,7 +70,29 @@
 //     PCG seeded from Config.Seed; the same seed gives the same weights.
 //     Nothing reads the clock.
 //   - Weights returns a fresh slice the caller may keep or modify.
-//   - A Weighting is not safe for concurrent use, and its state (DWA's loss
+//   - A Weighting is not safe for concurrent use. Its state (DWA's loss
 //     history, GradNorm's weights and Adam moments, RLW's generator) is not
-//     part of Config: resuming a run restarts it.
+//     part of Config: the stateful weightings implement [Stateful], so a
+//     checkpoint can save it and a resumed run continue bit for bit.
+//
+// # Saved state
+//
+// MarshalBinary writes, little-endian, a 4-byte tag ("dwa ", "gnrm" or
+// "rlw "), a version byte (1), the number of tasks K (uint64) and then:
+//
+//	dwa:      temperature (float64 bits), epochs (uint64), the last
+//	          epoch's losses (a byte, 0 for none, else 1 and K float64s),
+//	          the weights (K float64s), the error (a byte, 0 for none,
+//	          else 1 and its text as a uint64 length and bytes)
+//	gradnorm: alpha (float64 bits), the weights (K float64s), the initial
+//	          losses (a byte, 0 for none, else 1 and K float64s), Adam's
+//	          state (a uint64 length and optim.MarshalState's bytes)
+//	rlw:      the PCG's state (a uint64 length and rand.PCG.MarshalBinary's
+//	          20 bytes)
+//
+// UnmarshalBinary checks K, the temperature or alpha and Adam's
+// hyper-parameters against the receiver's, bit for bit. A restored DWA
+// error has the saved text but wraps nothing. GradNorm's scratch copies of
+// the weights and their gradient are not saved: each Update overwrites
+// them before reading them.
 package weighting

@@ -19,13 +19,15 @@ const rlwStream = 0x726c77
 // sequence of weights.
 type RLW struct {
 	k   int
+	src *rand.PCG // rng's source, kept so that its state can be saved
 	rng *rand.Rand
 }
 
 var _ Weighting = (*RLW)(nil)
 
 func newRLW(k int, seed uint64) *RLW {
-	return &RLW{k: k, rng: rand.New(rand.NewPCG(seed, rlwStream))}
+	src := rand.NewPCG(seed, rlwStream)
+	return &RLW{k: k, src: src, rng: rand.New(src)}
 }
 
 // Name returns "rlw".
