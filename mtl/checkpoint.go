@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pkg/errors"
@@ -118,7 +119,7 @@ func ckptSteps(name string) (steps int, ok bool) {
 	if digits == "" || strings.Trim(digits, "0123456789") != "" {
 		return 0, false
 	}
-	_, err := fmt.Sscan(digits, &steps)
+	steps, err := strconv.Atoi(digits) // decimal: fmt.Sscan would read the leading zeros as octal
 	return steps, err == nil
 }
 

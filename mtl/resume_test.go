@@ -291,3 +291,36 @@ func TestKeepAndBest(t *testing.T) {
 		t.Errorf("unknown monitor: %v", err)
 	}
 }
+
+// TestCheckpointOrder checks that a folder's checkpoints are found and
+// ordered by their step numbers, zero-padded decimals (an octal reading
+// of "000000008" once skipped checkpoints and resumed from older ones).
+func TestCheckpointOrder(t *testing.T) {
+	dir := t.TempDir()
+	steps := []int{8, 1158, 9, 678, 500, 10, 1000}
+	for _, s := range steps {
+		if err := os.WriteFile(filepath.Join(dir, ckptName(s)), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, other := range []string{BestCheckpoint, "step-12x.ckpt", "step-.ckpt", ".step-000000001.ckpt.123.tmp", "step-000000003.ckpt.bak"} {
+		if err := os.WriteFile(filepath.Join(dir, other), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, err := listCheckpoints(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	for _, f := range files {
+		s, ok := ckptSteps(filepath.Base(f))
+		if !ok {
+			t.Fatalf("listed %s, which is not a checkpoint name", f)
+		}
+		got = append(got, s)
+	}
+	if want := []int{1158, 1000, 678, 500, 10, 9, 8}; !slices.Equal(got, want) {
+		t.Errorf("checkpoints in order %v, want %v", got, want)
+	}
+}

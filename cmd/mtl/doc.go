@@ -162,8 +162,26 @@
 // epoch), curves.png (the loss and each task's metrics — accuracy, ROC
 // AUC, mean absolute error, mean IoU — per epoch, training solid and
 // validation dashed), model/ (the saved model) and, for csv data, csv.json
-// (the statistics and class names). An interrupted run writes no partial file: a
-// folder it made and left empty is removed.
+// (the statistics and class names), train.json (the flags, for --resume)
+// and checkpoints/ (the training state after every epoch, or every
+// --checkpoint-every N steps: the last --keep, and best.ckpt by --monitor).
+// No file is ever left half written. A folder a run made and left empty
+// is removed.
+//
+// # Interruptions and resuming
+//
+// SIGINT or SIGTERM stops training after the current step; the state is
+// checkpointed and mtl exits with 130. "mtl train --resume DIR" continues
+// the run in DIR from its newest good checkpoint, with its saved flags
+// (no other flag may be given): a truncated or damaged checkpoint is
+// detected by its checksum, reported and skipped for the one before it,
+// and with none good the command fails (exit 1) naming each file. A run
+// resumed after any interruption, a SIGKILL included, ends with exactly
+// the weights, history and test metrics of the uninterrupted run.
+// --early-stop N, --reduce-lr N and --lr-schedule add Keras's
+// EarlyStopping, ReduceLROnPlateau and LearningRateScheduler callbacks
+// (package mtl/callback), following --monitor; their state is saved in
+// the checkpoints too.
 //
 // eval and predict take the dataset from the summary.json of the run
 // folder --model names (with the seed of its data, mmoe-synth's
@@ -188,5 +206,5 @@
 //	0    success
 //	1    error: unreadable data or spec file, missing or damaged model, failed write
 //	2    usage error: unknown command, unknown flag, bad flag value or combination
-//	130  interrupted by SIGINT or SIGTERM (training stops between steps)
+//	130  interrupted by SIGINT or SIGTERM (training stops between steps and checkpoints)
 package main

@@ -22,11 +22,11 @@ type progress interface {
 func newProgress(e *env) progress {
 	switch {
 	case e.json:
-		return &jsonProgress{e: e}
+		return &jsonProgress{e: e, start: e.now()}
 	case e.tty:
 		return newBarProgress(e.stderr, e.now, e.width)
 	}
-	return &lineProgress{w: e.stderr, now: e.now}
+	return &lineProgress{w: e.stderr, now: e.now, start: e.now()}
 }
 
 // lineProgress prints exactly one line per epoch.

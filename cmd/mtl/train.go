@@ -87,11 +87,23 @@ cosines to conflict.csv and conflict.png; summary.json then has a
 "conflict" object with each pair's mean cosine, share of negative
 cosines and minimum.
 
-Writes summary.json, history.json, history.csv, curves.png and model/ (and
-csv.json for csv data, conflict.csv and conflict.png with --diagnose)
-into --out, or into a new folder runs/<UTC time>[-N] of the working
-directory. The same --seed gives the same weights, data and test
-metrics.
+The training state is checkpointed into checkpoints/ of the run folder
+at every epoch's end (--checkpoint-every N adds one every N steps), the
+last --keep of them kept, plus best.ckpt, the epoch best by --monitor.
+Ctrl-C (SIGINT) stops after the current step, writes a checkpoint and
+exits with 130. mtl train --resume DIR continues the run in DIR from its
+newest good checkpoint (a damaged one is reported and skipped), with the
+flags it was started with (saved in train.json), and ends with exactly
+the weights, history and test metrics of the run had it never stopped.
+--early-stop, --reduce-lr and --lr-schedule add Keras's EarlyStopping,
+ReduceLROnPlateau and LearningRateScheduler; a loss or metric that is
+NaN or infinite stops the run with an error naming it.
+
+Writes summary.json, history.json, history.csv (after every epoch),
+curves.png, model/, train.json and checkpoints/ (and csv.json for csv
+data, conflict.csv and conflict.png with --diagnose) into --out, or into
+a new folder runs/<UTC time>[-N] of the working directory. The same
+--seed gives the same weights, data and test metrics.
 `,
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context) error {
 			o := &trainOptions{}
@@ -316,7 +328,11 @@ func (o *trainOptions) train(ctx context.Context, e *env, dir *runDir, spec mtl.
 		fmt.Fprintf(e.stderr, "mtl: skipped a damaged checkpoint: %s\n", s)
 	}
 	if !e.json {
-		fmt.Fprintf(e.stderr, "Resuming from %s (epoch %d, step %d of it)\n", c.Path, c.Epoch, c.Step)
+		if c.Done {
+			fmt.Fprintf(e.stderr, "The run had finished (%s); writing its outputs again\n", c.Path)
+		} else {
+			fmt.Fprintf(e.stderr, "Resuming from %s (epoch %d, %d of its steps done)\n", c.Path, c.Epoch, c.Step)
+		}
 	}
 	opts := mtl.ResumeOptions{Recorder: cfg.Recorder, Callbacks: cfg.Callbacks}
 	if spec.MultiInput() {
