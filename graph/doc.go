@@ -24,9 +24,13 @@
 //     and returned as errors. Panics raised while a tape machine runs happen
 //     on Gorgonia's own goroutine and cannot be recovered by callers, so the
 //     mtl package validates every input before running a machine.
-//   - Cross-entropy is built on LogSoftMax, never Log(SoftMax(x)), which
-//     Gorgonia's graph optimiser rewrites. Probabilities are
-//     exp(LogSoftMax(x)), never gorgonia.SoftMax: in v0.9.18 SoftMax and
+//   - Cross-entropy is built on this package's own fused log-softmax op,
+//     never Log(SoftMax(x)), which Gorgonia's graph optimiser rewrites, nor
+//     Gorgonia's LogSoftMax: in gorgonia/tensor v0.9.24 its forward pass
+//     takes each row's maximum starting from the first row's first value,
+//     so a row whose first class dominates by more than ~88 overflows in
+//     float32 and the loss turns NaN after long training. Probabilities are
+//     exp(LogSoftmax(x)), never gorgonia.SoftMax: in v0.9.18 SoftMax and
 //     LogSoftMax hash alike, so a graph holding both on one node merges
 //     them and a loss silently reads probabilities as log-probabilities.
 //   - gorgonia.InverseSqrt has a wrong gradient in v0.9.18 (−g/(2y³)

@@ -6,7 +6,8 @@ import (
 )
 
 // LogSoftmax returns log-probabilities over the last axis of logits
-// (batch, classes), computed by Gorgonia's fused, stable LogSoftMax.
+// (batch, classes), computed by a fused, stable op of this package (see
+// logSoftmaxOp for why not Gorgonia's LogSoftMax).
 func (b *Builder) LogSoftmax(logits *gorgonia.Node) (y *gorgonia.Node, err error) {
 	defer recoverError(&err, "log-softmax on %v", shapeOf(logits))
 	if logits.Shape().Dims() != 2 {
@@ -15,7 +16,7 @@ func (b *Builder) LogSoftmax(logits *gorgonia.Node) (y *gorgonia.Node, err error
 	if b.ComposedSoftmax {
 		return b.composedLogSoftmax(logits)
 	}
-	if y, err = gorgonia.LogSoftMax(logits); err != nil {
+	if y, err = gorgonia.ApplyOp(logSoftmaxOp{}, logits); err != nil {
 		return nil, errors.Wrapf(err, "graph: log-softmax on %v", logits.Shape())
 	}
 	return y, nil
