@@ -5,7 +5,7 @@ GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
 PKGS        := ./...
 
-.PHONY: all test unit vet fmt lint bench bench-balance bench-mmoe fuzz train clean data
+.PHONY: all test unit vet fmt lint bench bench-balance bench-mmoe bench-memory fuzz train clean data
 
 all: test
 
@@ -57,11 +57,45 @@ bench-balance:
 bench-mmoe:
 	$(GO) test -run '^$$' -bench MMoESynthetic -benchtime 1x -timeout 90m -v ./mtl/
 
-## fuzz: a minute of coverage-guided fuzzing of each parser: IDX, e-mail, CSV
-fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzReadIDX -fuzztime 60s ./datasets/
-	$(GO) test -run '^$$' -fuzz FuzzParseEmail -fuzztime 60s ./datasets/
-	$(GO) test -run '^$$' -fuzz FuzzReadCSV -fuzztime 60s ./datasets/
+## bench-memory: 100k training steps of the seed model on MNIST with a
+## checkpoint per epoch; fails if RSS grows by more than 5% after the first
+## 10k steps or a goroutine is left running (about 5 minutes)
+bench-memory:
+	$(GO) test -run '^$$' -bench LongRunRSS -benchtime 1x -timeout 60m -v ./mtl/
+
+## fuzz: coverage-guided fuzzing of every parser and loader of user bytes,
+## FUZZTIME each, one after another (20 targets: about 20 x FUZZTIME);
+## FUZZFLAGS adds go test flags (-fuzzminimizetime 10s spends less of a
+## short run minimising new inputs). A failure stops it; the failing input
+## is left in the package's testdata/fuzz/<target>/, where go test runs it
+## as a regression test. fuzz-list checks first that FUZZ_TARGETS names
+## every Fuzz function of the module.
+FUZZTIME  ?= 60s
+FUZZFLAGS ?=
+FUZZ_TARGETS := \
+	./datasets:FuzzReadIDX ./datasets:FuzzParseEmail ./datasets:FuzzReadCSV \
+	./datasets:FuzzReadSpamList ./datasets:FuzzReadSpamMessage ./datasets:FuzzReadMultiMNISTCache \
+	./mtl:FuzzParseSpec ./mtl:FuzzLoad ./mtl:FuzzCheckpointFile ./mtl:FuzzCheckpointPayload \
+	./mtl/optim:FuzzOptimizerState ./mtl/weighting:FuzzWeightingState ./mtl/combine:FuzzCombinerState \
+	./cmd/mtl:FuzzReadRunFolder ./cmd/mtl:FuzzReadBench ./cmd/mtl:FuzzParseFlags \
+	./cmd/nbrun:FuzzParseNotebook ./cmd/nbrun:FuzzParseCell ./cmd/nbrun:FuzzCollect \
+	./cmd/nbrun/internal/protocol:FuzzProtocol
+
+.PHONY: fuzz-list
+fuzz: fuzz-list
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t#*:}; \
+		echo "$(GO) test -run '^$$' -fuzz '^$$name\$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) $$pkg/"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) $$pkg/; \
+	done
+
+fuzz-list:
+	@want=" $$(grep -rhoE --include='*_test.go' --exclude-dir=.data '^func Fuzz[A-Za-z0-9_]+' . | sed 's/^func //' | sort | tr '\n' ' ')"; \
+	have=" $$(for t in $(FUZZ_TARGETS); do printf '%s ' "$${t#*:}"; done)"; \
+	bad=0; \
+	for n in $$want; do case "$$have" in *" $$n "*) ;; *) echo "fuzz: $$n is not in FUZZ_TARGETS"; bad=1;; esac; done; \
+	for n in $$have; do case "$$want" in *" $$n "*) ;; *) echo "fuzz: FUZZ_TARGETS names $$n, which no test defines"; bad=1;; esac; done; \
+	exit $$bad
 
 ## train: the main job, the seed example on MNIST (5 epochs)
 train:

@@ -93,8 +93,11 @@ func (x *IDX) Len() int {
 // Pixels returns the values of a uint8 IDX scaled to [0, 1] (value/255),
 // the scaling MNIST uses. Other element types are an error.
 func (x *IDX) Pixels() ([]float32, error) {
-	if x == nil || x.Type != IDXUint8 {
-		return nil, fmt.Errorf("datasets: pixels need a uint8 IDX")
+	if x == nil {
+		return nil, fmt.Errorf("datasets: pixels of a nil IDX")
+	}
+	if x.Type != IDXUint8 {
+		return nil, fmt.Errorf("datasets: pixels need a uint8 IDX, not %v", x.Type)
 	}
 	out := make([]float32, len(x.Data))
 	for i, v := range x.Data {

@@ -84,8 +84,8 @@ func (cfg MNISTLocConfig) validate() error {
 		return fmt.Errorf("datasets: mnist-loc: minimum scale %v, want a finite number >= %v (0 means %v)", cfg.MinScale, mnistLocFloorScale, mnistLocMinScale)
 	case !(cfg.MaxScale >= cfg.MinScale) || math.IsInf(cfg.MaxScale, 0):
 		return fmt.Errorf("datasets: mnist-loc: maximum scale %v, want a finite number >= the minimum scale %v (0 means %v)", cfg.MaxScale, cfg.MinScale, mnistLocMaxScale)
-	case mnistLocSide(cfg.MaxScale) > cfg.Size:
-		return fmt.Errorf("datasets: mnist-loc: a digit at the maximum scale %v is %d pixels wide, more than the canvas size %d", cfg.MaxScale, mnistLocSide(cfg.MaxScale), cfg.Size)
+	case math.Round(mnistRows*cfg.MaxScale) > float64(cfg.Size): // in float64: a huge scale overflows int
+		return fmt.Errorf("datasets: mnist-loc: a digit at the maximum scale %v is %.0f pixels wide, more than the canvas size %d", cfg.MaxScale, math.Round(mnistRows*cfg.MaxScale), cfg.Size)
 	case cfg.Clutter < -1 || cfg.Clutter > mnistLocMaxClutter:
 		return fmt.Errorf("datasets: mnist-loc: %d clutter fragments outside [-1, %d] (0 means %d, -1 none)", cfg.Clutter, mnistLocMaxClutter, mnistLocClutter)
 	}

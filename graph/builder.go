@@ -36,6 +36,12 @@ func NewBuilder(params *Store) *Builder {
 // tensor the caller fills in place before each run.
 func (b *Builder) Input(name string, shape ...int) (n *gorgonia.Node, err error) {
 	defer recoverError(&err, "input %q %v", name, shape)
+	if b.Params == nil {
+		return nil, errors.Errorf("graph: input %q: the builder has no parameter store", name)
+	}
+	if _, err := shapeSize(fmt.Sprintf("input %q", name), shape); err != nil {
+		return nil, err
+	}
 	v := tensor.New(tensor.Of(b.Params.dtype), tensor.WithShape(shape...))
 	return gorgonia.NewTensor(b.G, b.Params.dtype, len(shape), gorgonia.WithShape(shape...), gorgonia.WithName(name), gorgonia.WithValue(v)), nil
 }
@@ -43,6 +49,9 @@ func (b *Builder) Input(name string, shape ...int) (n *gorgonia.Node, err error)
 // Scalar adds a scalar input node holding v; change it with gorgonia.Let.
 func (b *Builder) Scalar(name string, v float64) (n *gorgonia.Node, err error) {
 	defer recoverError(&err, "scalar %q", name)
+	if b.Params == nil {
+		return nil, errors.Errorf("graph: scalar %q: the builder has no parameter store", name)
+	}
 	var val interface{} = v
 	if b.Params.dtype == tensor.Float32 {
 		val = float32(v)
@@ -55,6 +64,9 @@ func (b *Builder) Scalar(name string, v float64) (n *gorgonia.Node, err error) {
 // name+".w" and name+".b".
 func (b *Builder) Dense(name string, x *gorgonia.Node, units int) (y *gorgonia.Node, err error) {
 	defer recoverError(&err, "dense %q: input %v, %d units", name, shapeOf(x), units)
+	if x == nil {
+		return nil, errors.Errorf("graph: dense %q: input is nil", name)
+	}
 	if x.Shape().Dims() != 2 {
 		return nil, errors.Errorf("graph: dense %q: input shape %v, want (batch, features)", name, x.Shape())
 	}
@@ -62,6 +74,9 @@ func (b *Builder) Dense(name string, x *gorgonia.Node, units int) (y *gorgonia.N
 		return nil, errors.Errorf("graph: dense %q: %d units, want at least 1", name, units)
 	}
 	in := x.Shape()[1]
+	if _, err := shapeSize(fmt.Sprintf("dense %q: output", name), []int{x.Shape()[0], units}); err != nil {
+		return nil, err
+	}
 	w, err := b.param(name+".w", tensor.Shape{in, units}, in, units, GlorotUniform)
 	if err != nil {
 		return nil, err
@@ -94,6 +109,9 @@ func (b *Builder) state(name string, shape tensor.Shape, init Init) (*gorgonia.N
 }
 
 func (b *Builder) cached(name string, shape tensor.Shape, create func() (*gorgonia.Node, error)) (*gorgonia.Node, error) {
+	if b.Params == nil {
+		return nil, errors.Errorf("graph: parameter %q: the builder has no parameter store", name)
+	}
 	if n, ok := b.nodes[name]; ok {
 		if !sameShape(n.Shape(), shape) {
 			return nil, errors.Errorf("graph: parameter %q: requested shape %v, stored shape %v", name, shape, n.Shape())

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"fmt"
+
 	"github.com/pkg/errors"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -35,11 +37,21 @@ func (b *Builder) Conv2d(name string, x *gorgonia.Node, filters, kernel, stride,
 		return nil, errors.Errorf("graph: conv2d %q: stride %d, want at least 1", name, stride)
 	case padding < 0:
 		return nil, errors.Errorf("graph: conv2d %q: padding %d, want at least 0", name, padding)
+	case kernel > MaxElements || stride > MaxElements || padding > MaxElements:
+		return nil, errors.Errorf("graph: conv2d %q: kernel %d, stride %d, padding %d: more than graph.MaxElements (%d)", name, kernel, stride, padding, MaxElements)
 	}
 	if xs[2]+2*padding < kernel || xs[3]+2*padding < kernel {
 		return nil, errors.Errorf("graph: conv2d %q: kernel %d larger than input %v padded by %d", name, kernel, xs, padding)
 	}
 	c := xs[1]
+	oh, ow := (xs[2]+2*padding-kernel)/stride+1, (xs[3]+2*padding-kernel)/stride+1
+	if _, err := shapeSize(fmt.Sprintf("conv2d %q: output", name), []int{xs[0], filters, oh, ow}); err != nil {
+		return nil, err
+	}
+	// Gorgonia unfolds the input into (batch, oh, ow, c·kernel²) patches.
+	if _, err := shapeSize(fmt.Sprintf("conv2d %q: patches", name), []int{xs[0], oh, ow, c, kernel, kernel}); err != nil {
+		return nil, err
+	}
 	w, err := b.param(name+".w", tensor.Shape{filters, c, kernel, kernel}, c*kernel*kernel, filters*kernel*kernel, GlorotUniform)
 	if err != nil {
 		return nil, err

@@ -24,6 +24,11 @@
 //     and returned as errors. Panics raised while a tape machine runs happen
 //     on Gorgonia's own goroutine and cannot be recovered by callers, so the
 //     mtl package validates every input before running a machine.
+//   - Sizes: no input, parameter, layer output or convolution patch matrix
+//     may hold more than [MaxElements] values, nor a [Store] more than
+//     MaxElements in all. A larger shape is an error naming the node and
+//     the shape, returned before anything is allocated, so that a typo
+//     (1<<40 units, a batch of a trillion) cannot exhaust memory.
 //   - Cross-entropy is built on this package's own fused log-softmax op,
 //     never Log(SoftMax(x)), which Gorgonia's graph optimiser rewrites, nor
 //     Gorgonia's LogSoftMax: in gorgonia/tensor v0.9.24 its forward pass

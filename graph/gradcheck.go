@@ -36,6 +36,12 @@ type GradMismatch struct {
 // adds gradient nodes to g.
 func CheckGradients(g *gorgonia.ExprGraph, cost *gorgonia.Node, wrt []*gorgonia.Node, cfg GradCheckConfig) (worst GradMismatch, err error) {
 	defer recoverError(&err, "gradient check of %v", nameOf(cost))
+	switch {
+	case g == nil:
+		return worst, errors.New("graph: gradient check: graph is nil")
+	case cost == nil:
+		return worst, errors.New("graph: gradient check: cost is nil")
+	}
 	if !cost.IsScalar() {
 		return worst, errors.Errorf("graph: gradient check: cost %v has shape %v, want a scalar", cost.Name(), cost.Shape())
 	}
@@ -55,6 +61,17 @@ func CheckGradients(g *gorgonia.ExprGraph, cost *gorgonia.Node, wrt []*gorgonia.
 // options. Requirements are those of CheckGradients.
 func CompareGradients(vm gorgonia.VM, cost *gorgonia.Node, wrt []*gorgonia.Node, cfg GradCheckConfig) (worst GradMismatch, err error) {
 	defer recoverError(&err, "gradient check of %v", nameOf(cost))
+	switch {
+	case vm == nil:
+		return worst, errors.New("graph: gradient check: machine is nil")
+	case cost == nil:
+		return worst, errors.New("graph: gradient check: cost is nil")
+	}
+	for i, n := range wrt {
+		if n == nil {
+			return worst, errors.Errorf("graph: gradient check of %s: node %d of wrt is nil", cost.Name(), i)
+		}
+	}
 	if cfg.Step == 0 {
 		cfg.Step = 1e-6
 	}

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"fmt"
 	"math"
 	"math/rand"
 
@@ -56,6 +57,7 @@ type Store struct {
 	names  []string
 	values map[string]*tensor.Dense
 	state  map[string]bool // names created by StateNode
+	size   int             // values held, at most MaxElements
 }
 
 // NewStore returns an empty Store of the given dtype (tensor.Float32 for
@@ -103,13 +105,7 @@ func (s *Store) Value(name string) *tensor.Dense { return s.values[name] }
 func (s *Store) Len() int { return len(s.names) }
 
 // Size returns the total number of scalar parameters in s.
-func (s *Store) Size() int {
-	n := 0
-	for _, name := range s.names {
-		n += s.values[name].Shape().TotalSize()
-	}
-	return n
-}
+func (s *Store) Size() int { return s.size }
 
 // Node returns a node in g bound to the named parameter, creating and
 // initialising the value on first use. A later request with a different
@@ -140,14 +136,22 @@ func (s *Store) StateNode(g *gorgonia.ExprGraph, name string, shape tensor.Shape
 func (s *Store) entry(name string, shape tensor.Shape, fanIn, fanOut int, init Init, state bool) (*tensor.Dense, error) {
 	v, ok := s.values[name]
 	if !ok {
-		if shape.TotalSize() <= 0 {
-			return nil, errors.Errorf("graph: parameter %q: invalid shape %v", name, shape)
+		if init == nil {
+			return nil, errors.Errorf("graph: parameter %q: no initialiser", name)
 		}
-		raw := make([]float64, shape.TotalSize())
+		n, err := shapeSize(fmt.Sprintf("parameter %q", name), shape)
+		if err != nil {
+			return nil, err
+		}
+		if s.size > MaxElements-n {
+			return nil, errors.Errorf("graph: parameter %q: shape %v: %d values on top of the %d stored would be more than graph.MaxElements (%d)", name, shape, n, s.size, MaxElements)
+		}
+		raw := make([]float64, n)
 		init(s.rng, fanIn, fanOut, raw)
 		v = s.newDense(shape, raw)
 		s.values[name] = v
 		s.names = append(s.names, name)
+		s.size += n
 		if state {
 			s.state[name] = true
 		}

@@ -42,6 +42,9 @@ func (r *Result) addTo(row map[string]float64, prefix string) {
 // Evaluate returns the model's mean loss and metrics per task on data.
 func (m *Model) Evaluate(ctx context.Context, data *datasets.Dataset) (res *Result, err error) {
 	defer recoverPanic(&err, "evaluate")
+	if m == nil {
+		return nil, errors.New("mtl: evaluate: nil model")
+	}
 	b, err := m.bind(data, "evaluation")
 	if err != nil {
 		return nil, err
@@ -54,6 +57,9 @@ func (m *Model) Evaluate(ctx context.Context, data *datasets.Dataset) (res *Resu
 // its input. Result.Examples counts the examples of every dataset.
 func (m *Model) EvaluateInputs(ctx context.Context, data map[string]*datasets.Dataset) (res *Result, err error) {
 	defer recoverPanic(&err, "evaluate")
+	if m == nil {
+		return nil, errors.New("mtl: evaluate: nil model")
+	}
 	b, err := m.bindInputs(data, "evaluation")
 	if err != nil {
 		return nil, err

@@ -67,6 +67,8 @@ func (c FitConfig) withDefaults() (FitConfig, error) {
 		return c, errors.Errorf("mtl: fit: %d epochs", c.Epochs)
 	case c.BatchSize < 0:
 		return c, errors.Errorf("mtl: fit: batch size %d", c.BatchSize)
+	case c.BatchSize > MaxElements:
+		return c, errors.Errorf("mtl: fit: batch size %d, want at most %d (MaxElements)", c.BatchSize, MaxElements)
 	case c.Limit < 0:
 		return c, errors.Errorf("mtl: fit: limit %d", c.Limit)
 	case c.Diagnose < 0:
@@ -101,6 +103,9 @@ var ErrNonFinite = errors.New("mtl: loss is not finite")
 func (m *Model) Fit(ctx context.Context, data *datasets.Dataset, cfg FitConfig) (hist *History, err error) {
 	hist = &History{}
 	defer recoverPanic(&err, "fit")
+	if m == nil {
+		return hist, errors.New("mtl: fit: nil model")
+	}
 	if m.spec.MultiInput() {
 		return hist, errors.Errorf("mtl: fit: the model has inputs %v, each with its own dataset: use FitInputs", m.inputNames())
 	}
@@ -119,6 +124,9 @@ func (m *Model) Fit(ctx context.Context, data *datasets.Dataset, cfg FitConfig) 
 func (m *Model) FitInputs(ctx context.Context, data map[string]*datasets.Dataset, cfg FitConfig) (hist *History, err error) {
 	hist = &History{}
 	defer recoverPanic(&err, "fit")
+	if m == nil {
+		return hist, errors.New("mtl: fit: nil model")
+	}
 	return m.fit(ctx, data, cfg, hist)
 }
 
@@ -253,6 +261,13 @@ func (m *Model) newTrainer(train map[string]*datasets.Dataset, cfg FitConfig) (*
 	if err != nil {
 		return nil, err
 	}
+	// A batch larger than the largest dataset would only build (and
+	// allocate) a program of padding.
+	largest := 0
+	for _, d := range data {
+		largest = max(largest, d.n)
+	}
+	cfg.BatchSize = max(min(cfg.BatchSize, largest), 1)
 	t := &trainer{
 		m: m, cfg: cfg, data: data, opt: opt, balance: bal,
 		shufflePCG: rand.NewPCG(uint64(cfg.Seed), 0x9e3779b97f4a7c15),

@@ -117,13 +117,18 @@ func checkShape(what string, shape []int) error {
 	if len(shape) == 0 {
 		return errors.Errorf("%s is empty", what)
 	}
+	if len(shape) > 3 {
+		return errors.Errorf("%s %v: want [width], [height width] or [channels height width]", what, shape)
+	}
+	w := 1
 	for i, d := range shape {
 		if d < 1 {
 			return errors.Errorf("%s %v: dimension %d is %d", what, shape, i, d)
 		}
-	}
-	if len(shape) > 3 {
-		return errors.Errorf("%s %v: want [width], [height width] or [channels height width]", what, shape)
+		if w > MaxElements/d {
+			return errors.Errorf("%s %v: more than mtl.MaxElements (%d) values per example", what, shape, MaxElements)
+		}
+		w *= d
 	}
 	return nil
 }

@@ -78,6 +78,15 @@ func (l Layer) validate() error {
 	if !l.Activation.Valid() {
 		return errors.Errorf("unknown activation %q", l.Activation)
 	}
+	// A size no tensor could hold is refused before anything is built.
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"units", l.Units}, {"filters", l.Filters}, {"kernel size", l.Kernel}, {"stride", l.Stride}, {"padding", l.Padding}, {"size", l.Size}} {
+		if f.v > MaxElements {
+			return errors.Errorf("%s layer with %s %d, more than mtl.MaxElements (%d)", l.Kind, f.name, f.v, MaxElements)
+		}
+	}
 	switch l.Kind {
 	case DenseKind:
 		if l.Units < 1 {

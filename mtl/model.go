@@ -53,15 +53,30 @@ func newModel(spec Spec, dtype tensor.Dtype) (m *Model, err error) {
 }
 
 // Spec returns a copy of the model's spec.
-func (m *Model) Spec() Spec { return m.spec.clone() }
+func (m *Model) Spec() Spec {
+	if m == nil {
+		return Spec{}
+	}
+	return m.spec.clone()
+}
 
 // NumParams returns the number of scalars the model stores: trainable
 // parameters and batch-normalisation statistics.
-func (m *Model) NumParams() int { return m.params.Size() }
+func (m *Model) NumParams() int {
+	if m == nil {
+		return 0
+	}
+	return m.params.Size()
+}
 
 // Params returns the parameter names in their fixed order (the order the
 // optimiser and saved files use).
-func (m *Model) Params() []string { return m.params.Names() }
+func (m *Model) Params() []string {
+	if m == nil {
+		return nil
+	}
+	return m.params.Names()
+}
 
 // program returns the compiled program for a batch size, building it on
 // first use.

@@ -33,6 +33,9 @@ func (p *Prediction) Classes() []int {
 // example of the model's input width, with finite values.
 func (m *Model) Predict(ctx context.Context, x [][]float32) (preds []Prediction, err error) {
 	defer recoverPanic(&err, "predict")
+	if m == nil {
+		return nil, errors.New("mtl: predict: nil model")
+	}
 	if m.spec.MultiInput() {
 		return nil, errors.Errorf("mtl: predict: the model has inputs %v: use PredictInput", m.inputNames())
 	}
@@ -44,6 +47,9 @@ func (m *Model) Predict(ctx context.Context, x [][]float32) (preds []Prediction,
 // order.
 func (m *Model) PredictInput(ctx context.Context, input string, x [][]float32) (preds []Prediction, err error) {
 	defer recoverPanic(&err, "predict")
+	if m == nil {
+		return nil, errors.New("mtl: predict: nil model")
+	}
 	s := m.spec.input(input)
 	if s < 0 {
 		return nil, errors.Errorf("mtl: predict: the model has no input %q (its inputs are %v)", input, m.inputNames())

@@ -47,6 +47,9 @@ type manifestParam struct {
 // needed. Files are written under temporary names and renamed into place.
 func (m *Model) Save(dir string) (err error) {
 	defer recoverPanic(&err, "save %s", dir)
+	if m == nil {
+		return errors.New("mtl: save: nil model")
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return errors.Wrap(err, "mtl: save")
 	}

@@ -58,6 +58,10 @@ func (s Spec) Validate() error {
 	if err := s.Arch.validate(); err != nil {
 		return errors.WithMessage(err, "mtl: spec: arch")
 	}
+	if n := s.builtLayers(); n > MaxLayers {
+		return errors.Errorf("mtl: spec: %s with %d tasks, %d experts, %d task experts and %d levels builds about %.3g layers, more than MaxLayers (%d)",
+			s.Arch.kind(), len(s.Tasks), s.Arch.Experts, s.Arch.TaskExperts, s.Arch.Levels, n, MaxLayers)
+	}
 	for i, l := range s.Shared {
 		if err := l.validate(); err != nil {
 			return errors.WithMessagef(err, "mtl: spec: shared layer %d", i)
@@ -83,6 +87,50 @@ func (s Spec) Validate() error {
 		return errors.WithMessage(err, "mtl: spec")
 	}
 	return nil
+}
+
+// MaxElements is the most values one tensor of a model may hold (an input
+// batch, a parameter, a layer's output), and the most parameters a model
+// may hold in all: graph.MaxElements, 1<<28 (1 GiB of float32). Validate
+// refuses a width, a class count or an input shape above it, and New a
+// layer whose parameters or output would exceed it, before anything is
+// allocated.
+const MaxElements = graph.MaxElements
+
+// MaxLayers is the most layers, gates and cross-stitch units a model may
+// build: far more than any network this package trains on a CPU, and few
+// enough that a typo (1<<40 experts, a million tasks) is an error from
+// Validate instead of a build that never ends.
+const MaxLayers = 1 << 14
+
+// builtLayers estimates, in float64 so that it cannot overflow, the
+// number of layers New builds for s: every tower, expert, gate,
+// cross-stitch unit, encoder, head and output layer.
+func (s Spec) builtLayers() float64 {
+	a := s.Arch
+	tasks := float64(len(s.Tasks))
+	shared := float64(len(s.Shared))
+	var n float64
+	switch a.kind() {
+	case CrossStitchArch:
+		n = tasks*shared + shared
+	case MMoEArch:
+		n = float64(a.experts())*shared + tasks
+	case CGCArch, PLEArch:
+		upper := float64(max(len(a.Upper), 1))
+		perLevel := float64(a.experts()) + tasks*float64(a.taskExperts())
+		levels := float64(a.levels())
+		n = perLevel*shared + (levels-1)*perLevel*upper + levels*(tasks+1)
+	default:
+		n = float64(max(len(s.Inputs), 1)) * shared
+	}
+	for _, in := range s.Inputs {
+		n += float64(len(in.Encoder))
+	}
+	for _, t := range s.Tasks {
+		n += float64(len(t.Head)) + 1
+	}
+	return n
 }
 
 // taskWeights returns each task's static loss weight.

@@ -3,6 +3,7 @@ package mtl
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"strings"
 
@@ -49,6 +50,8 @@ func jsonError(data []byte, err error, off int64) error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.Errorf("line %d: unexpected end of file", lineAt(data, int64(len(data))))
 	case errors.As(err, &syntax):
 		return errors.Errorf("line %d: %v", lineAt(data, syntax.Offset), syntax)
 	case errors.As(err, &typ):

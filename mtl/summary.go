@@ -27,6 +27,9 @@ type InputInfo struct {
 // Summary returns the model's layers in build order with their output
 // shapes (per example), parameter counts and the tasks sharing them.
 func (m *Model) Summary() *Summary {
+	if m == nil {
+		return &Summary{}
+	}
 	s := &Summary{Arch: m.spec.archName(), Input: append([]int(nil), m.spec.Input...), Params: m.params.Size()}
 	for _, in := range m.spec.Inputs {
 		s.Inputs = append(s.Inputs, InputInfo{Name: in.Name, Shape: append([]int(nil), in.Shape...)})

@@ -158,6 +158,9 @@ func (t Task) validate(i int) error {
 	if !taskName.MatchString(t.Name) {
 		return errors.Errorf("task %d: name %q must start with a letter and hold only letters, digits, _ and -", i, t.Name)
 	}
+	if t.Classes > MaxElements || t.Outputs > MaxElements {
+		return errors.Errorf("task %q: %d classes, %d outputs: more than mtl.MaxElements (%d)", t.Name, t.Classes, t.Outputs, MaxElements)
+	}
 	switch t.Kind {
 	case ClassifyKind, BinaryKind:
 		switch {

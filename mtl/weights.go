@@ -18,6 +18,9 @@ type Weights struct {
 
 // CopyWeights returns a copy of the model's current parameters.
 func (m *Model) CopyWeights() *Weights {
+	if m == nil {
+		return &Weights{}
+	}
 	w := &Weights{names: m.params.Names()}
 	for _, name := range w.names {
 		w.data = append(w.data, slices.Clone(m.params.Value(name).Data().([]float32)))
@@ -28,7 +31,10 @@ func (m *Model) CopyWeights() *Weights {
 // SetWeights overwrites the model's parameters with w, which must come
 // from a model of the same spec.
 func (m *Model) SetWeights(w *Weights) error {
-	if w == nil {
+	switch {
+	case m == nil:
+		return errors.New("mtl: set weights: nil model")
+	case w == nil:
 		return errors.New("mtl: set weights: nil Weights")
 	}
 	names := m.params.Names()

@@ -110,7 +110,7 @@ func (o *benchOptions) register(fs *flag.FlagSet) {
 	o.data.register(fs, false)
 	fs.StringVar(&o.methods, "methods", strings.Join(defaultMethods, ","), "the methods `LIST`, comma-separated: "+orList(benchMethods()))
 	fs.StringVar(&o.archs, "archs", "", "the architectures `LIST`, comma-separated: "+orList(archNames())+" (default: hard, and the rows name no architecture)")
-	fs.IntVar(&o.seeds, "seeds", 3, "train each cell with the seeds 1 to `K`")
+	fs.IntVar(&o.seeds, "seeds", 3, "train each cell with the seeds 1 to `K` (at most 1000)")
 	fs.IntVar(&o.epochs, "epochs", 0, "number of epochs (>= 1; default: the dataset's)")
 	fs.IntVar(&o.batch, "batch", 0, "batch size (>= 1; default: the dataset's)")
 	fs.Float64Var(&o.lr, "lr", 0.001, "learning rate (> 0)")
@@ -144,8 +144,8 @@ func (o *benchOptions) validate() error {
 	switch {
 	case o.out == "" || strings.TrimSpace(o.out) == "":
 		return usageErrorf("bench", "--out DIR is required: the bench folder, which a rerun resumes")
-	case o.seeds < 1:
-		return usageErrorf("bench", "--seeds %d, want at least 1", o.seeds)
+	case o.seeds < 1 || o.seeds > maxBenchSeeds:
+		return usageErrorf("bench", "--seeds %d, want 1 to %d", o.seeds, maxBenchSeeds)
 	}
 	return o.fitFlags.validate("bench")
 }

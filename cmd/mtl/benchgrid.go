@@ -155,6 +155,11 @@ type excludedCell struct {
 	Reason string `json:"reason"`
 }
 
+// maxBenchSeeds is the most seeds a bench takes: far more than any
+// table needs, and few enough that the grid, which holds a run per seed,
+// method and architecture, is small.
+const maxBenchSeeds = 1000
+
 // benchManifest is bench.json: everything that decides the grid and its
 // runs but the seed. Shards of one bench have equal manifests but for
 // Shard; merge checks that.
@@ -254,7 +259,49 @@ func readManifest(dir string) (*benchManifest, error) {
 	if m.Dataset == "" || len(m.Tasks) == 0 || len(m.Methods) == 0 || m.Seeds < 1 {
 		return nil, fmt.Errorf("%s: want a dataset, tasks, methods and seeds", path)
 	}
+	if m.Seeds > maxBenchSeeds {
+		return nil, fmt.Errorf("%s: %d seeds, want at most %d", path, m.Seeds, maxBenchSeeds)
+	}
+	if err := m.checkGrid(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	return &m, nil
+}
+
+// checkGrid checks the names that make m's grid and its run files, as
+// mtl bench's flags check them before it writes bench.json: methods of
+// --methods, architectures of --archs and task names of mtl's rule, none
+// twice, so that every run file is a file of its own under runs/, never a
+// path outside the bench folder that merge would read or write.
+func (m *benchManifest) checkGrid() error {
+	for _, l := range []struct {
+		what  string
+		names []string
+		valid func(string) bool
+	}{
+		{"method", m.Methods, func(s string) bool { return slices.Contains(benchMethods(), s) }},
+		{"architecture", m.Archs, func(s string) bool { return slices.Contains(archNames(), s) }},
+		{"task", benchTaskNames(m.Tasks), taskNameRE.MatchString},
+	} {
+		for i, name := range l.names {
+			switch {
+			case !l.valid(name):
+				return fmt.Errorf("unknown %s %q", l.what, name)
+			case slices.Contains(l.names[:i], name):
+				return fmt.Errorf("%s %q listed twice", l.what, name)
+			}
+		}
+	}
+	return nil
+}
+
+// benchTaskNames returns the names of tasks.
+func benchTaskNames(tasks []benchTask) []string {
+	names := make([]string, len(tasks))
+	for i, t := range tasks {
+		names[i] = t.Name
+	}
+	return names
 }
 
 // manifestDiff returns the first field in which a and b differ, Shard

@@ -28,6 +28,8 @@ func (f *fitFlags) validate(cmd string) error {
 		return usageErrorf(cmd, "--epochs %d, want at least 1", f.epochs)
 	case f.batch < 1:
 		return usageErrorf(cmd, "--batch %d, want at least 1", f.batch)
+	case f.batch > mtl.MaxElements:
+		return usageErrorf(cmd, "--batch %d, want at most %d", f.batch, mtl.MaxElements)
 	case !(f.lr > 0) || math.IsInf(f.lr, 0):
 		return usageErrorf(cmd, "--lr %v, want a finite value > 0", f.lr)
 	case !isOptimizer(f.optimizer):

@@ -134,10 +134,14 @@ func (o *modelOptions) validate(cmd string, set map[string]bool, d *dataset) err
 		return usageErrorf(cmd, "--trunk %q, want %s", trunk, orList(trunkNames()))
 	case o.hidden < 1:
 		return usageErrorf(cmd, "--hidden %d, want at least 1", o.hidden)
+	case o.hidden > mtl.MaxElements:
+		return usageErrorf(cmd, "--hidden %d, want at most %d (mtl.MaxElements)", o.hidden, mtl.MaxElements)
 	case set["hidden"] && trunk != "mlp":
 		return usageErrorf(cmd, "--hidden sets the width of the mlp trunk; the %s trunk has fixed layers", trunk)
 	case o.experts < 0:
 		return usageErrorf(cmd, "--experts %d, want 0 (mtl's default) or more", o.experts)
+	case o.experts > mtl.MaxLayers:
+		return usageErrorf(cmd, "--experts %d, want at most %d (mtl.MaxLayers)", o.experts, mtl.MaxLayers)
 	case set["experts"] && !hasExperts(o.arch):
 		return usageErrorf(cmd, "--experts is for --arch mmoe, cgc and ple, not %s", o.arch)
 	case o.arch == cascadeArch && len(d.tasks) < 2:

@@ -48,6 +48,18 @@ func writeRunArgs(d *runDir, args []string) error {
 	return d.writeJSON(runArgsFile, runArgs{Args: args, Dir: wd})
 }
 
+// discardUnresumable removes what a run that failed before its first
+// checkpoint wrote (train.json, an empty checkpoints/), so that discard
+// can remove the folder; a run with a checkpoint stays, to be resumed.
+func (d *runDir) discardUnresumable() {
+	ckpts, _ := filepath.Glob(filepath.Join(d.file(checkpointsDir), "step-*.ckpt"))
+	if len(ckpts) > 0 {
+		return
+	}
+	os.Remove(d.file(checkpointsDir)) // fails, as it should, unless empty
+	os.Remove(d.file(runArgsFile))
+}
+
 // resumeOptions returns the options of the run stored in dir: its saved
 // flags parsed afresh, with --out set to dir. With --resume no flag but
 // --json may be given.

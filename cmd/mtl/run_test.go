@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -204,8 +205,10 @@ func TestCancelled(t *testing.T) {
 }
 
 // Cancelling during training stops it between steps: exit 130, the bar's
-// line is ended, and the folder the run made is removed again. The clock,
-// which the progress bar reads at every step, is the hook that cancels.
+// line is ended, and the folder holds the run's flags and a checkpoint of
+// the last step, no partial output; --resume then finishes the run. The
+// clock, which the progress bar reads at every step, is the hook that
+// cancels.
 func TestCancelledDuringTraining(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -232,8 +235,16 @@ func TestCancelledDuringTraining(t *testing.T) {
 	if code := e.fail(ctx, err); code != exitInterrupted {
 		t.Errorf("exit %d, want %d", code, exitInterrupted)
 	}
-	if _, err := os.Stat(out); !os.IsNotExist(err) {
-		t.Errorf("%s exists after an interrupted run (stat: %v)", out, err)
+	entries, _ := os.ReadDir(out)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if !slices.Equal(names, []string{checkpointsDir, runArgsFile}) {
+		t.Errorf("the interrupted run's folder holds %v, want its checkpoints and flags only", names)
+	}
+	if r := runMTL(context.Background(), "train", "--resume", out); r.code != 0 {
+		t.Errorf("resuming the interrupted run: %v", r)
 	}
 	if !strings.Contains(stderr.String(), "/50)") || !strings.HasSuffix(stderr.String(), "\nmtl: interrupted\n") {
 		t.Errorf("stderr does not show a bar ended by \"mtl: interrupted\" on a line of its own:\n%q", stderr.String())

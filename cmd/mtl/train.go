@@ -264,6 +264,9 @@ func (o *trainOptions) run(ctx context.Context, e *env) (err error) {
 	}
 	defer func() {
 		if err != nil {
+			if o.resume == "" {
+				dir.discardUnresumable()
+			}
 			dir.discard()
 		}
 	}()
@@ -314,9 +317,15 @@ func (o *trainOptions) train(ctx context.Context, e *env, dir *runDir, spec mtl.
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := writeRunArgs(dir, o.args); err != nil {
-			return nil, nil, err
-		}
+		// train.json is written once training begins: a run refused
+		// before (a bad flag pair, say) leaves no folder behind.
+		writeArgs := mtl.CallbackFunc(func(_ *mtl.Training, e mtl.Event) error {
+			if e.Kind != mtl.TrainBegin {
+				return nil
+			}
+			return writeRunArgs(dir, o.args)
+		})
+		cfg.Callbacks = append([]mtl.Callback{writeArgs}, cfg.Callbacks...)
 		hist, err := trainOn(ctx, m, train, cfg)
 		return m, hist, err
 	}

@@ -299,7 +299,9 @@ func parseChunk(fset *token.FileSet, code string, ch chunkRange, last bool) (*it
 		return nil, &cellError{offset: ch.start, msg: "expected one statement"}
 	}
 	it := &item{stmt: fn.Body.List[0], file: fset.File(f.Pos()), base: len(prefix)}
-	it.start, it.end = it.off(it.stmt.Pos()), it.off(it.stmt.End())
+	// A label that ends the chunk labels an implicit empty statement,
+	// which the parser places at the brace nbrun added: past the cell.
+	it.start, it.end = it.off(it.stmt.Pos()), min(it.off(it.stmt.End()), ch.end)
 	switch s := it.stmt.(type) {
 	case *ast.ExprStmt:
 		it.kind = kExpr

@@ -131,7 +131,7 @@ func (nb *notebook) normalize(ids map[string]bool) {
 			cell["metadata"] = map[string]interface{}{}
 		}
 		if nb.minor >= 5 {
-			if _, ok := cell["id"]; !ok {
+			if _, ok := cell["id"].(string); !ok { // missing or null
 				id := fmt.Sprintf("nbrun-%d", i)
 				for n := 2; ids[id]; n++ {
 					id = fmt.Sprintf("nbrun-%d-%d", i, n)

@@ -36,7 +36,7 @@ func decodeState(name string, data []byte, v any) (err error) {
 		return fmt.Errorf("callback: %s: decoding state: %w", name, err)
 	}
 	if got != name {
-		return fmt.Errorf("callback: %s: decoding state: the state is a %s's (are the callbacks in the run's order?)", name, got)
+		return fmt.Errorf("callback: %s: decoding state: the state is of callback %q (are the callbacks in the run's order?)", name, got)
 	}
 	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("callback: %s: decoding state: %w", name, err)

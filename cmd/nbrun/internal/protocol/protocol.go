@@ -79,11 +79,14 @@ func Split(data []byte, marker []byte) (before, payload, rest []byte, found, com
 	if i < 0 {
 		return data, nil, nil, false, false
 	}
-	j := bytes.IndexByte(data[i:], '\n')
+	// The line ends at the first newline after the marker (a marker may
+	// hold one: Marker takes any nonce).
+	k := i + len(marker)
+	j := bytes.IndexByte(data[k:], '\n')
 	if j < 0 {
 		return data[:i], nil, data[i:], true, false
 	}
-	return data[:i], data[i+len(marker) : i+j], data[i+j+1:], true, true
+	return data[:i], data[k : k+j], data[k+j+1:], true, true
 }
 
 // DecodeMessage parses the payload of a message line.
