@@ -36,7 +36,7 @@ type benchOptions struct {
 func benchCommand() command {
 	return command{
 		name:     "bench",
-		synopsis: "--out DIR [--dataset NAME] [--methods LIST] [--archs LIST] [--seeds K] [--shard i/n] [flags]\n       mtl bench merge --out DIR SHARD_DIR...",
+		synopsis: "--out DIR [--dataset NAME] [--methods LIST] [--archs LIST] [--seeds K] [--shard i/n] [flags]\n       mtl bench merge --out DIR SHARD_DIR...\n       mtl bench speed --out DIR [--rounds 3] [--epochs 2] [--workloads LIST]",
 		summary:  "train a grid of balancing methods × architectures × seeds and tabulate it",
 		doc: `Train every method of --methods on every architecture of --archs with the
 seeds 1 to --seeds, evaluate each run on the test set, and tabulate the
@@ -89,13 +89,17 @@ Datasets:
 			return func(ctx context.Context) error {
 				o.set = setFlags(fs)
 				if fs.NArg() > 0 {
-					if fs.Arg(0) != "merge" {
-						return usageErrorf("bench", "unexpected argument %q (flags start with -; the subcommand is merge)", fs.Arg(0))
+					sub := fs.Arg(0)
+					if sub != "merge" && sub != "speed" {
+						return usageErrorf("bench", "unexpected argument %q (flags start with -; the subcommands are merge and speed)", sub)
 					}
 					for f := range o.set {
 						if f != "json" {
-							return usageErrorf("bench", "--%s is a flag of mtl bench, not of mtl bench merge", f)
+							return usageErrorf("bench", "--%s is a flag of mtl bench, not of mtl bench %s", f, sub)
 						}
+					}
+					if sub == "speed" {
+						return runSpeed(ctx, e, fs.Args()[1:])
 					}
 					return runMerge(ctx, e, fs.Args()[1:])
 				}
