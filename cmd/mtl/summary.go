@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/gomtl/gomtl/graph"
 	"github.com/gomtl/gomtl/mtl"
 	"github.com/gomtl/gomtl/mtl/combine"
 )
@@ -24,6 +25,7 @@ type summary struct {
 	TestExamples  int     `json:"test_examples"`
 	TrainExamples int     `json:"train_examples"` // per epoch, validation excluded; of every input, as the steps took them
 	TrainSeconds  float64 `json:"train_seconds"`  // forward, backward and update, all epochs
+	BLAS          string  `json:"blas"`           // the matrix-product library of this build (graph.BLAS)
 	HistoryFile   string  `json:"history_file"`
 	ModelDir      string  `json:"model_dir"`
 	// Conflict summarises the task gradients' cosines, with --diagnose.
@@ -74,6 +76,7 @@ func newSummary(o *trainOptions, d *dataset, src dataSource, m *mtl.Model, cfg m
 		Epochs:                hist.Epochs(),
 		Seed:                  o.seed,
 		Test:                  scores(res),
+		BLAS:                  graph.BLAS,
 		TrainSamplesPerSecond: hist.SamplesPerSecond(),
 		Arch:                  archOf(spec),
 		Weighting:             spec.Weighting.WithDefaults().Name,

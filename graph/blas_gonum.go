@@ -1,0 +1,8 @@
+//go:build !openblas
+
+package graph
+
+// BLAS names the library this build multiplies matrices with: gonum's
+// pure-Go BLAS, Gorgonia's default. Build with -tags openblas (and
+// Debian's libopenblas-dev installed) for OpenBLAS through cgo.
+const BLAS = "gonum (pure Go)"
