@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/gomtl/gomtl/datasets"
@@ -22,8 +25,31 @@ import (
 // seed). It is a benchmark because it trains 24 models; run it with
 //
 //	go test ./mtl -run '^$' -bench MMoESynthetic -benchtime 1x -v
+//
+// GOMTL_MMOE_EPOCHS sets the epochs (default 10) and GOMTL_MMOE_P the
+// correlations, comma-separated (default 1,0.9,0.5,0), so that a longer
+// run can be split over processes.
 func BenchmarkMMoESynthetic(b *testing.B) {
-	const seeds, epochs, examples = 3, 10, 50000
+	const seeds, examples = 3, 50000
+	epochs := 10
+	if v := os.Getenv("GOMTL_MMOE_EPOCHS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			b.Fatalf("GOMTL_MMOE_EPOCHS=%q, want a number of epochs", v)
+		}
+		epochs = n
+	}
+	ps := []float64{1, 0.9, 0.5, 0}
+	if v := os.Getenv("GOMTL_MMOE_P"); v != "" {
+		ps = nil
+		for _, f := range strings.Split(v, ",") {
+			p, err := strconv.ParseFloat(f, 64)
+			if err != nil || p < -1 || p > 1 {
+				b.Fatalf("GOMTL_MMOE_P=%q, want correlations in [-1, 1]", v)
+			}
+			ps = append(ps, p)
+		}
+	}
 	tasks := []Task{Regress("t1", 1).WithHead(Dense(8, ReLU)), Regress("t2", 1).WithHead(Dense(8, ReLU))}
 	// Like budgets: 12,928 parameters below the towers in both, plus
 	// 1,616 in MMoE's gates.
@@ -31,7 +57,7 @@ func BenchmarkMMoESynthetic(b *testing.B) {
 	mmoe := Spec{Input: []int{100}, Arch: Arch{Kind: MMoEArch, Experts: 8}, Shared: []Layer{Dense(16, ReLU)}, Tasks: tasks}
 	for i := 0; i < b.N; i++ {
 		b.Logf("%-11s  %-13s  %-13s  %s", "correlation", "shared-bottom", "mmoe", "mmoe gain")
-		for _, p := range []float64{1, 0.9, 0.5, 0} {
+		for _, p := range ps {
 			var hard, moe, gains []float64
 			for seed := 1; seed <= seeds; seed++ {
 				train, test, err := datasets.MMoESynthetic(datasets.MMoEConfig{Correlation: p, Seed: uint64(seed), Train: examples})
