@@ -68,7 +68,7 @@ func (c CheckpointConfig) withDefaults(keys []string) (CheckpointConfig, error) 
 	case c.Monitor != "" && !slices.Contains(keys, c.Monitor):
 		return c, errors.Errorf("mtl: fit: checkpoint monitor %q is not recorded (the history keys are %s)", c.Monitor, strings.Join(keys, ", "))
 	}
-	mode, err := monitorMode(c.Monitor, c.Mode)
+	mode, err := MonitorMode(c.Monitor, c.Mode)
 	if err != nil {
 		return c, errors.WithMessage(err, "mtl: fit: checkpoint")
 	}
@@ -76,32 +76,35 @@ func (c CheckpointConfig) withDefaults(keys []string) (CheckpointConfig, error) 
 	return c, nil
 }
 
-// monitorMode resolves mode ("min", "max" or "" for the key's natural
-// direction) for a History key.
-func monitorMode(key, mode string) (string, error) {
+// MonitorMode resolves the direction in which a History key improves:
+// mode "min" or "max" as given, or "" for the key's natural direction,
+// "max" for accuracy, AUC and IoU keys and "min" for the others (losses,
+// errors), as Keras's mode="auto". Checkpoints and package callback use it.
+func MonitorMode(key, mode string) (string, error) {
 	switch mode {
 	case "min", "max":
 		return mode, nil
 	case "":
-		for _, s := range []string{"accuracy", "auc", "iou"} {
-			if strings.HasSuffix(key, s) || strings.HasSuffix(key, s+"50") {
+		for _, s := range []string{"accuracy", "auc", "iou", "iou50"} {
+			if strings.HasSuffix(key, s) {
 				return "max", nil
 			}
 		}
 		return "min", nil
 	}
-	return "", errors.Errorf("mode %q, want min or max", mode)
+	return "", errors.Errorf("mode %q, want min, max or \"\"", mode)
 }
 
-// better reports whether v improves on best in mode by more than delta.
-func better(mode string, v, best, delta float64) bool {
-	if math.IsNaN(v) {
+// Improves reports whether v improves on best by more than delta in mode
+// ("min" or "max"). NaN never improves; any number improves on a NaN
+// best (none yet).
+func Improves(mode string, v, best, delta float64) bool {
+	switch {
+	case math.IsNaN(v):
 		return false
-	}
-	if math.IsNaN(best) {
+	case math.IsNaN(best):
 		return true
-	}
-	if mode == "max" {
+	case mode == "max":
 		return v > best+delta
 	}
 	return v < best-delta
@@ -149,16 +152,15 @@ func listCheckpoints(dir string) ([]string, error) {
 
 // A checkpointer writes a run's checkpoints and keeps the last few.
 type checkpointer struct {
-	cfg      CheckpointConfig
-	best     float64 // the monitored value of best.ckpt; NaN before one
-	lastStep int     // steps of the last checkpoint written; -1: none
+	cfg  CheckpointConfig
+	best float64 // the monitored value of best.ckpt; NaN before one
 }
 
 func newCheckpointer(cfg CheckpointConfig) (*checkpointer, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, errors.Wrap(err, "mtl: fit: checkpoint folder")
 	}
-	return &checkpointer{cfg: cfg, best: math.NaN(), lastStep: -1}, nil
+	return &checkpointer{cfg: cfg, best: math.NaN()}, nil
 }
 
 // save writes d as the checkpoint of its step and removes the oldest
@@ -167,7 +169,7 @@ func newCheckpointer(cfg CheckpointConfig) (*checkpointer, error) {
 func (c *checkpointer) save(d *checkpointData, row map[string]float64) error {
 	improved := false
 	if row != nil && c.cfg.Monitor != "" {
-		if v := row[c.cfg.Monitor]; better(c.cfg.Mode, v, c.best, 0) {
+		if v := row[c.cfg.Monitor]; Improves(c.cfg.Mode, v, c.best, 0) {
 			c.best, improved = v, true
 		}
 	}
@@ -180,7 +182,6 @@ func (c *checkpointer) save(d *checkpointData, row map[string]float64) error {
 	if err := writeFileDurable(path, raw); err != nil {
 		return errors.Wrapf(err, "writing checkpoint %s", path)
 	}
-	c.lastStep = d.Steps
 	if improved {
 		best := filepath.Join(c.cfg.Dir, BestCheckpoint)
 		if err := writeFileDurable(best, raw); err != nil {

@@ -244,6 +244,7 @@ type trainer struct {
 	step0    int       // steps taken since the run began
 
 	ckpt     *checkpointer // nil: no checkpoints
+	prints   []dataPrint   // the training data's fingerprints, once computed
 	stopReq  bool          // a callback asked to stop
 	training *Training     // the callbacks' handle
 }

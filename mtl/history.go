@@ -1,6 +1,7 @@
 package mtl
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"io"
@@ -128,4 +129,15 @@ func (h *History) UnmarshalJSON(b []byte) error {
 		h.Metrics[k] = row
 	}
 	return nil
+}
+
+// SaveCSV writes the history as WriteCSV does to the file at path, under
+// a temporary name that is fsynced and renamed into place, so the file is
+// never half written.
+func (h *History) SaveCSV(path string) error {
+	var b bytes.Buffer
+	if err := h.WriteCSV(&b); err != nil {
+		return err
+	}
+	return errors.Wrapf(writeFileDurable(path, b.Bytes()), "mtl: writing %s", path)
 }

@@ -44,7 +44,8 @@ type manifestParam struct {
 }
 
 // Save writes the model (spec and weights) into dir, creating it if
-// needed. Files are written under temporary names and renamed into place.
+// needed. Files are written under temporary names, fsynced and renamed
+// into place.
 func (m *Model) Save(dir string) (err error) {
 	defer recoverPanic(&err, "save %s", dir)
 	if m == nil {
@@ -73,10 +74,15 @@ func (m *Model) Save(dir string) (err error) {
 	if err != nil {
 		return errors.Wrap(err, "mtl: save: encoding manifest")
 	}
-	if err := writeFileAtomic(filepath.Join(dir, weightsName), weights.Bytes()); err != nil {
-		return err
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{weightsName, weights.Bytes()}, {manifestName, append(js, '\n')}} {
+		if err := writeFileDurable(filepath.Join(dir, f.name), f.data); err != nil {
+			return errors.Wrapf(err, "mtl: save %s", filepath.Join(dir, f.name))
+		}
 	}
-	return writeFileAtomic(filepath.Join(dir, manifestName), append(js, '\n'))
+	return nil
 }
 
 // Load reads a model written by Save.
@@ -138,29 +144,4 @@ func Load(dir string) (m *Model, err error) {
 		}
 	}
 	return m, nil
-}
-
-// writeFileAtomic writes data to a temporary file beside path, then
-// renames it into place.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return errors.Wrap(err, "mtl: save")
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return errors.Wrapf(err, "mtl: save %s", path)
-	}
-	if err := tmp.Close(); err != nil {
-		return errors.Wrapf(err, "mtl: save %s", path)
-	}
-	// CreateTemp makes the file private; a saved model is an ordinary file.
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return errors.Wrapf(err, "mtl: save %s", path)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return errors.Wrapf(err, "mtl: save %s", path)
-	}
-	return nil
 }

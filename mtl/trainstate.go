@@ -110,6 +110,17 @@ func fingerprint(d *boundData) dataPrint {
 	return dataPrint{Input: d.name, Examples: d.n, CRC: crc}
 }
 
+// fingerprints returns the dataPrint of every input's training data,
+// computed once per trainer: the data does not change during a run.
+func (t *trainer) fingerprints() []dataPrint {
+	if t.prints == nil {
+		for _, d := range t.data {
+			t.prints = append(t.prints, fingerprint(d))
+		}
+	}
+	return t.prints
+}
+
 // snapshot returns the trainer's state as a checkpoint payload.
 func (t *trainer) snapshot(done bool) (*checkpointData, error) {
 	d := &checkpointData{
@@ -150,10 +161,10 @@ func (t *trainer) snapshot(done bool) (*checkpointData, error) {
 	if d.DropoutRNG, err = t.dropPCG.MarshalBinary(); err != nil {
 		return nil, err
 	}
-	for s, o := range t.orders {
+	for _, o := range t.orders {
 		d.Orders = append(d.Orders, slices.Clone(o))
-		d.Data = append(d.Data, fingerprint(t.data[s]))
 	}
+	d.Data = t.fingerprints()
 	d.Epoch = ckptEpoch{Epoch: t.ep.epoch, Step: t.ep.step, Total: t.ep.total, TaskLoss: slices.Clone(t.ep.taskLoss),
 		Seen: t.ep.seen, Elapsed: t.ep.elapsed}
 	for _, a := range t.ep.tallies {
@@ -178,8 +189,9 @@ func (t *trainer) restore(d *checkpointData) error {
 	if len(d.Data) != len(t.data) || len(d.Orders) != len(t.data) || len(d.Cursor) != len(t.data) {
 		return errors.Errorf("the checkpoint has %d inputs' data, the model %d", len(d.Data), len(t.data))
 	}
+	prints := t.fingerprints()
 	for s, p := range d.Data {
-		if got := fingerprint(t.data[s]); got != p {
+		if got := prints[s]; got != p {
 			return errors.Errorf("input %q: the training data differs from the checkpoint's (%d examples, CRC %08x; the checkpoint's: %d examples, CRC %08x)",
 				p.Input, got.Examples, got.CRC, p.Examples, p.CRC)
 		}
@@ -238,11 +250,8 @@ func (t *trainer) restore(d *checkpointData) error {
 			}
 		}
 	}
-	if t.ckpt != nil {
-		t.ckpt.lastStep = d.Steps
-		if d.HasBest {
-			t.ckpt.best = d.Best
-		}
+	if t.ckpt != nil && d.HasBest {
+		t.ckpt.best = d.Best
 	}
 	return nil
 }

@@ -84,3 +84,18 @@ func TestEarlyStopFlag(t *testing.T) {
 		t.Errorf("history.csv has %d lines (%v), want a header and 3 epochs", strings.Count(string(csv), "\n"), err)
 	}
 }
+
+// TestResumeWithCallbackState resumes a run whose callbacks keep state
+// (--early-stop, --reduce-lr): their saved states must reach the same
+// callbacks, rebuilt from the saved flags, in the same order.
+func TestResumeWithCallbackState(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	r := runMTL(context.Background(), "train", "--limit", "300", "--epochs", "2", "--test-limit", "100",
+		"--early-stop", "3", "--reduce-lr", "2", "--out", dir)
+	if r.code != 0 {
+		t.Fatal(r)
+	}
+	if r := runMTL(context.Background(), "train", "--resume", dir); r.code != 0 {
+		t.Errorf("resuming a run with stateful callbacks: %v", r)
+	}
+}

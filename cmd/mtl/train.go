@@ -317,15 +317,11 @@ func (o *trainOptions) train(ctx context.Context, e *env, dir *runDir, spec mtl.
 		if err != nil {
 			return nil, nil, err
 		}
-		// train.json is written once training begins: a run refused
-		// before (a bad flag pair, say) leaves no folder behind.
-		writeArgs := mtl.CallbackFunc(func(_ *mtl.Training, e mtl.Event) error {
-			if e.Kind != mtl.TrainBegin {
-				return nil
-			}
-			return writeRunArgs(dir, o.args)
-		})
-		cfg.Callbacks = append([]mtl.Callback{writeArgs}, cfg.Callbacks...)
+		// A run that fails before its first checkpoint (a bad flag pair,
+		// say) removes train.json again: see discardUnresumable.
+		if err := writeRunArgs(dir, o.args); err != nil {
+			return nil, nil, err
+		}
 		hist, err := trainOn(ctx, m, train, cfg)
 		return m, hist, err
 	}

@@ -3,7 +3,8 @@ package callback
 import (
 	"fmt"
 	"math"
-	"strings"
+
+	"github.com/gomtl/gomtl/mtl"
 )
 
 // monitor follows one History key and remembers its best value.
@@ -13,7 +14,8 @@ type monitor struct {
 	delta float64
 }
 
-// newMonitor resolves mode ("" for the key's natural direction).
+// newMonitor resolves mode ("" for the key's natural direction, see
+// mtl.MonitorMode).
 func newMonitor(key, mode string, delta float64) (monitor, error) {
 	if key == "" {
 		return monitor{}, fmt.Errorf("no monitored key")
@@ -21,17 +23,9 @@ func newMonitor(key, mode string, delta float64) (monitor, error) {
 	if !(delta >= 0) || math.IsInf(delta, 0) {
 		return monitor{}, fmt.Errorf("min delta %v, want a finite value >= 0", delta)
 	}
-	switch mode {
-	case "min", "max":
-	case "":
-		mode = "min"
-		for _, s := range []string{"accuracy", "auc", "iou", "iou50"} {
-			if strings.HasSuffix(key, s) {
-				mode = "max"
-			}
-		}
-	default:
-		return monitor{}, fmt.Errorf("mode %q, want min, max or \"\"", mode)
+	mode, err := mtl.MonitorMode(key, mode)
+	if err != nil {
+		return monitor{}, err
 	}
 	return monitor{key: key, mode: mode, delta: delta}, nil
 }
@@ -49,16 +43,6 @@ func (m monitor) value(row map[string]float64) (float64, error) {
 	return v, nil
 }
 
-// improves reports whether v is better than best by more than the delta.
-// NaN never improves; any number improves on a NaN best (none yet).
-func (m monitor) improves(v, best float64) bool {
-	switch {
-	case math.IsNaN(v):
-		return false
-	case math.IsNaN(best):
-		return true
-	case m.mode == "max":
-		return v > best+m.delta
-	}
-	return v < best-m.delta
-}
+// improves reports whether v is better than best by more than the delta
+// (mtl.Improves).
+func (m monitor) improves(v, best float64) bool { return mtl.Improves(m.mode, v, best, m.delta) }
