@@ -38,7 +38,7 @@ func (b *Builder) Activate(a Activation, x *gorgonia.Node) (y *gorgonia.Node, er
 	case Linear:
 		return x, nil
 	case ReLU:
-		y, err = gorgonia.Rectify(x)
+		y, err = gorgonia.ApplyOp(reluOp{}, x)
 	case Tanh:
 		y, err = gorgonia.Tanh(x)
 	case Sigmoid:

@@ -3,6 +3,8 @@
 package graph
 
 // #cgo LDFLAGS: -lopenblas
+// void openblas_set_num_threads(int num_threads);
+// int openblas_get_num_threads(void);
 import "C"
 
 import (
@@ -16,3 +18,15 @@ import (
 const BLAS = "OpenBLAS (cgo, gonum.org/v1/netlib)"
 
 func init() { gorgonia.Use(netlib.Implementation{}) }
+
+// serialBLAS runs f with OpenBLAS on one thread, for code that splits its
+// work across goroutines itself (the convolution ops), and restores the
+// thread count after.
+func serialBLAS(f func()) {
+	n := C.openblas_get_num_threads()
+	if n > 1 {
+		C.openblas_set_num_threads(1)
+		defer C.openblas_set_num_threads(n)
+	}
+	f()
+}

@@ -18,7 +18,8 @@ import (
 // kernel), drawn by GlorotUniform with fanIn C·kernel² and fanOut
 // filters·kernel² (Keras's convention); the bias name+".b" has shape
 // (1, filters, 1, 1), broadcast over batch, height and width, and starts
-// at zero. The convolution is Gorgonia's im2col Conv2d.
+// at zero. The convolution unfolds one example at a time (im2col) and
+// multiplies with the BLAS Gorgonia uses, the bias fused in (convOp).
 func (b *Builder) Conv2d(name string, x *gorgonia.Node, filters, kernel, stride, padding int) (y *gorgonia.Node, err error) {
 	defer recoverError(&err, "conv2d %q: input %v, %d filters, kernel %d, stride %d, padding %d", name, shapeOf(x), filters, kernel, stride, padding)
 	if x == nil {
@@ -48,8 +49,8 @@ func (b *Builder) Conv2d(name string, x *gorgonia.Node, filters, kernel, stride,
 	if _, err := shapeSize(fmt.Sprintf("conv2d %q: output", name), []int{xs[0], filters, oh, ow}); err != nil {
 		return nil, err
 	}
-	// Gorgonia unfolds the input into (batch, oh, ow, c·kernel²) patches.
-	if _, err := shapeSize(fmt.Sprintf("conv2d %q: patches", name), []int{xs[0], oh, ow, c, kernel, kernel}); err != nil {
+	// The op unfolds one example at a time into (c·kernel², oh·ow) patches.
+	if _, err := shapeSize(fmt.Sprintf("conv2d %q: patches", name), []int{c, kernel, kernel, oh, ow}); err != nil {
 		return nil, err
 	}
 	w, err := b.param(name+".w", tensor.Shape{filters, c, kernel, kernel}, c*kernel*kernel, filters*kernel*kernel, GlorotUniform)
@@ -60,13 +61,9 @@ func (b *Builder) Conv2d(name string, x *gorgonia.Node, filters, kernel, stride,
 	if err != nil {
 		return nil, err
 	}
-	conv, err := gorgonia.Conv2d(x, w, tensor.Shape{kernel, kernel}, []int{padding, padding}, []int{stride, stride}, []int{1, 1})
-	if err != nil {
+	op := convOp{n: xs[0], f: filters, g: convGeom{c: c, h: xs[2], w: xs[3], k: kernel, stride: stride, pad: padding, oh: oh, ow: ow}, s: &scratch{}}
+	if y, err = gorgonia.ApplyOp(op, x, w, bias); err != nil {
 		return nil, errors.Wrapf(err, "graph: conv2d %q: %v * %v", name, xs, w.Shape())
-	}
-	y, err = gorgonia.BroadcastAdd(conv, bias, nil, []byte{0, 2, 3})
-	if err != nil {
-		return nil, errors.Wrapf(err, "graph: conv2d %q: bias add %v + %v", name, conv.Shape(), bias.Shape())
 	}
 	return y, nil
 }

@@ -3,7 +3,6 @@ package graph
 import (
 	"github.com/pkg/errors"
 	"gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 )
 
 // MaxPool2d takes the maximum of x, shaped (batch, C, H, W), over square
@@ -27,7 +26,8 @@ func (b *Builder) MaxPool2d(x *gorgonia.Node, size, stride int) (y *gorgonia.Nod
 	case xs[2] < size || xs[3] < size:
 		return nil, errors.Errorf("graph: max-pool: window %d larger than input %v", size, xs)
 	}
-	if y, err = gorgonia.MaxPool2D(x, tensor.Shape{size, size}, []int{0, 0}, []int{stride, stride}); err != nil {
+	g := convGeom{c: xs[1], h: xs[2], w: xs[3], k: size, stride: stride, oh: (xs[2]-size)/stride + 1, ow: (xs[3]-size)/stride + 1}
+	if y, err = gorgonia.ApplyOp(maxPoolOp{n: xs[0], g: g}, x); err != nil {
 		return nil, errors.Wrapf(err, "graph: max-pool %v, size %d, stride %d", xs, size, stride)
 	}
 	return y, nil

@@ -34,3 +34,23 @@ func benchmarkTrainSeed(b *testing.B, batch int) {
 	}
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
 }
+
+// Training throughput of MultiMNIST's LeNet (two conv + pool layers, two
+// dense layers, left and right digit heads, Adam) at batch 256.
+func BenchmarkTrainLeNetBatch256(b *testing.B) {
+	train, _ := mnist(b)
+	multi, err := datasets.MultiMNISTFrom(train.Head(4096), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	t := benchTrainer(b, LeNet().Spec(Classify("left", 10), Classify("right", 10)), multi, FitConfig{BatchSize: 256})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t.next(0)
+		if err := t.step(1); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*256)/b.Elapsed().Seconds(), "samples/s")
+}

@@ -16,7 +16,9 @@ type program struct {
 	batch int
 	g     *gorgonia.ExprGraph
 	vm    gorgonia.VM
-	net   *network
+	// rewinder readies vm for each run, keeping what registers it can.
+	rewinder *rewinder
+	net      *network
 
 	slots   []*slot          // one per input
 	targets []*gorgonia.Node // per task (batch, k): one-hot classes, 0/1 or real targets
@@ -115,6 +117,7 @@ func buildProgram(spec Spec, store *graph.Store, batch int, train bool, task int
 		}
 	}
 	p.vm = gorgonia.NewTapeMachine(p.needed(watch), gorgonia.TraceExec(), gorgonia.WithWatchlist(watch...))
+	p.rewinder = newRewinder(p.vm)
 	return p, nil
 }
 
@@ -225,7 +228,7 @@ func (p *program) addLoss(b *graph.Builder, t Task, out *gorgonia.Node) error {
 // run executes the graph once. With train set it also collects the
 // gradients into gradData.
 func (p *program) run() error {
-	p.vm.Reset()
+	p.rewinder.rewind()
 	if err := p.vm.RunAll(); err != nil {
 		return errors.Wrap(err, "mtl: running the graph")
 	}

@@ -1,0 +1,136 @@
+package graph
+
+import (
+	"fmt"
+
+	"github.com/pkg/errors"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// operands checks that in holds len(shapes) dense tensors of those shapes
+// and one float dtype; a view is copied into a tensor of its own.
+func operands(op fmt.Stringer, in []gorgonia.Value, shapes ...tensor.Shape) (v [3]*tensor.Dense, err error) {
+	if len(in) != len(shapes) {
+		return v, errors.Errorf("graph: %v: %d inputs, want %d", op, len(in), len(shapes))
+	}
+	for i, x := range in {
+		d, ok := x.(*tensor.Dense)
+		if ok && d.IsView() {
+			d, ok = d.Materialize().(*tensor.Dense)
+		}
+		if !ok || !d.Shape().Eq(shapes[i]) {
+			return v, errors.Errorf("graph: %v: input %d is %T %v, want a dense %v", op, i, x, x.Shape(), shapes[i])
+		}
+		if d.Dtype() != tensor.Float32 && d.Dtype() != tensor.Float64 || d.Dtype() != in[0].Dtype() {
+			return v, errors.Errorf("graph: %v: input %d has dtype %v, want float32 or float64 like input 0 (%v)", op, i, d.Dtype(), in[0].Dtype())
+		}
+		v[i] = d
+	}
+	return v, nil
+}
+
+// output returns pre when it is a dense tensor of shape and dt that owns
+// its memory, a new tensor otherwise.
+func output(pre gorgonia.Value, shape tensor.Shape, dt tensor.Dtype) *tensor.Dense {
+	if d, ok := pre.(*tensor.Dense); ok && !d.IsView() && d.Dtype() == dt && d.Shape().Eq(shape) {
+		return d
+	}
+	return tensor.New(tensor.WithShape(shape.Clone()...), tensor.Of(dt))
+}
+
+// UsePreallocDo writes conv(x, w) + b into pre when it fits.
+func (op convOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
+	v, err := operands(op, in, op.xShape(), op.wShape(), op.bShape())
+	if err != nil {
+		return nil, err
+	}
+	y := output(pre, op.yShape(), v[0].Dtype())
+	cols := workers(op.n) * op.g.patch() * op.g.positions()
+	if v[0].Dtype() == tensor.Float32 {
+		convForward(gorgonia.WhichBLAS().Sgemm, op.g, op.f, v[0].Float32s(), v[1].Float32s(), v[2].Float32s(), y.Float32s(), op.s.float32s(cols))
+	} else {
+		convForward(gorgonia.WhichBLAS().Dgemm, op.g, op.f, v[0].Float64s(), v[1].Float64s(), v[2].Float64s(), y.Float64s(), op.s.float64s(cols))
+	}
+	return y, nil
+}
+
+// UsePreallocDo writes the kernel's gradient into pre when it fits.
+func (op convFilterGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
+	v, err := operands(op, in, op.xShape(), op.yShape())
+	if err != nil {
+		return nil, err
+	}
+	dw := output(pre, op.wShape(), v[0].Dtype())
+	k := workers(op.n)
+	cols, partial := k*op.g.patch()*op.g.positions(), (k-1)*op.f*op.g.patch()
+	if v[0].Dtype() == tensor.Float32 {
+		buf := op.s.float32s(cols + partial)
+		convFilterGrad(gorgonia.WhichBLAS().Sgemm, op.g, op.f, v[0].Float32s(), v[1].Float32s(), dw.Float32s(), buf[:cols], buf[cols:])
+	} else {
+		buf := op.s.float64s(cols + partial)
+		convFilterGrad(gorgonia.WhichBLAS().Dgemm, op.g, op.f, v[0].Float64s(), v[1].Float64s(), dw.Float64s(), buf[:cols], buf[cols:])
+	}
+	return dw, nil
+}
+
+// UsePreallocDo writes the input's gradient into pre when it fits.
+func (op convInputGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
+	v, err := operands(op, in, op.wShape(), op.yShape())
+	if err != nil {
+		return nil, err
+	}
+	dx := output(pre, op.xShape(), v[0].Dtype())
+	cols := workers(op.n) * op.g.patch() * op.g.positions()
+	if v[0].Dtype() == tensor.Float32 {
+		convInputGrad(gorgonia.WhichBLAS().Sgemm, op.g, op.f, v[0].Float32s(), v[1].Float32s(), dx.Float32s(), op.s.float32s(cols))
+	} else {
+		convInputGrad(gorgonia.WhichBLAS().Dgemm, op.g, op.f, v[0].Float64s(), v[1].Float64s(), dx.Float64s(), op.s.float64s(cols))
+	}
+	return dx, nil
+}
+
+// UsePreallocDo writes the bias's gradient into pre when it fits.
+func (op convBiasGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
+	v, err := operands(op, in, op.yShape())
+	if err != nil {
+		return nil, err
+	}
+	db := output(pre, op.bShape(), v[0].Dtype())
+	if v[0].Dtype() == tensor.Float32 {
+		convBiasGrad(op.f, op.g.positions(), v[0].Float32s(), db.Float32s())
+	} else {
+		convBiasGrad(op.f, op.g.positions(), v[0].Float64s(), db.Float64s())
+	}
+	return db, nil
+}
+
+// UsePreallocDo writes the pooled x into pre when it fits.
+func (op maxPoolOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
+	v, err := operands(op, in, op.xShape())
+	if err != nil {
+		return nil, err
+	}
+	y := output(pre, op.yShape(), v[0].Dtype())
+	if v[0].Dtype() == tensor.Float32 {
+		maxPoolForward(op.g, v[0].Float32s(), y.Float32s())
+	} else {
+		maxPoolForward(op.g, v[0].Float64s(), y.Float64s())
+	}
+	return y, nil
+}
+
+// UsePreallocDo writes the input's gradient into pre when it fits.
+func (op maxPoolGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
+	v, err := operands(op, in, op.xShape(), op.yShape())
+	if err != nil {
+		return nil, err
+	}
+	dx := output(pre, op.xShape(), v[0].Dtype())
+	if v[0].Dtype() == tensor.Float32 {
+		maxPoolGrad(op.g, v[0].Float32s(), v[1].Float32s(), dx.Float32s())
+	} else {
+		maxPoolGrad(op.g, v[0].Float64s(), v[1].Float64s(), dx.Float64s())
+	}
+	return dx, nil
+}

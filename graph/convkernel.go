@@ -1,0 +1,275 @@
+package graph
+
+import (
+	"runtime"
+	"sync"
+
+	"gonum.org/v1/gonum/blas"
+)
+
+// gemmFunc is the BLAS matrix product c = alpha·op(a)·op(b) + beta·c on
+// row-major matrices: Sgemm or Dgemm of the BLAS Gorgonia uses.
+type gemmFunc[T float32 | float64] func(tA, tB blas.Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int)
+
+// convGeom is the geometry of one 2-D convolution or pooling: an input
+// of c channels of h × w, square windows of side k moved by stride over
+// the input zero-padded by pad, giving oh × ow outputs per channel.
+type convGeom struct {
+	c, h, w, k, stride, pad, oh, ow int
+}
+
+// patch is the number of values in one window over every channel
+// (c·k²): the rows of the unfolded input.
+func (g convGeom) patch() int { return g.c * g.k * g.k }
+
+// positions is the number of output positions (oh·ow): the columns of the
+// unfolded input.
+func (g convGeom) positions() int { return g.oh * g.ow }
+
+// im2col unfolds one example x (c, h, w) into cols (c·k·k, oh·ow): row
+// (ch, ki, kj) holds, for every output position, the input value under
+// kernel tap (ki, kj) of channel ch, or 0 in the padding.
+func im2col[T float32 | float64](g convGeom, x, cols []T) {
+	p := g.positions()
+	row := 0
+	for ch := 0; ch < g.c; ch++ {
+		plane := x[ch*g.h*g.w : (ch+1)*g.h*g.w]
+		for ki := 0; ki < g.k; ki++ {
+			for kj := 0; kj < g.k; kj++ {
+				out := cols[row*p : (row+1)*p]
+				row++
+				for oy := 0; oy < g.oh; oy++ {
+					dst := out[oy*g.ow : (oy+1)*g.ow]
+					iy := oy*g.stride + ki - g.pad
+					if iy < 0 || iy >= g.h {
+						clear(dst)
+						continue
+					}
+					src := plane[iy*g.w : (iy+1)*g.w]
+					ix := kj - g.pad
+					if g.stride == 1 && ix >= 0 && ix+g.ow <= g.w {
+						copy(dst, src[ix:ix+g.ow])
+						continue
+					}
+					for ox := range dst {
+						if ix >= 0 && ix < g.w {
+							dst[ox] = src[ix]
+						} else {
+							dst[ox] = 0
+						}
+						ix += g.stride
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2im adds the unfolded gradient cols (c·k·k, oh·ow) back onto dx
+// (c, h, w), which the caller has zeroed: the inverse gather of im2col.
+func col2im[T float32 | float64](g convGeom, cols, dx []T) {
+	p := g.positions()
+	row := 0
+	for ch := 0; ch < g.c; ch++ {
+		plane := dx[ch*g.h*g.w : (ch+1)*g.h*g.w]
+		for ki := 0; ki < g.k; ki++ {
+			for kj := 0; kj < g.k; kj++ {
+				in := cols[row*p : (row+1)*p]
+				row++
+				for oy := 0; oy < g.oh; oy++ {
+					iy := oy*g.stride + ki - g.pad
+					if iy < 0 || iy >= g.h {
+						continue
+					}
+					src := in[oy*g.ow : (oy+1)*g.ow]
+					dst := plane[iy*g.w : (iy+1)*g.w]
+					ix := kj - g.pad
+					if g.stride == 1 && ix >= 0 && ix+g.ow <= g.w {
+						dst = dst[ix : ix+g.ow]
+						src = src[:len(dst)]
+						for j, v := range src {
+							dst[j] += v
+						}
+						continue
+					}
+					for _, v := range src {
+						if ix >= 0 && ix < g.w {
+							dst[ix] += v
+						}
+						ix += g.stride
+					}
+				}
+			}
+		}
+	}
+}
+
+// workers is how many goroutines the convolution ops split a batch over.
+func workers(n int) int { return max(1, min(n, runtime.GOMAXPROCS(0))) }
+
+// forExamples splits examples [0, n) into one contiguous run per worker
+// and calls f(worker, lo, hi) for each, the first on this goroutine, with
+// BLAS held to one thread each.
+func forExamples(n int, f func(w, lo, hi int)) {
+	k := workers(n)
+	serialBLAS(func() {
+		var wg sync.WaitGroup
+		for w := 1; w < k; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				f(w, w*n/k, (w+1)*n/k)
+			}(w)
+		}
+		f(0, 0, n/k)
+		wg.Wait()
+	})
+}
+
+// convForward sets y (n, f, oh, ow) to the convolution of x (n, c, h, w)
+// with w (f, c, k, k) plus the bias b (f), one example at a time: y_i =
+// w · im2col(x_i) + b. cols is scratch of patch·positions values per
+// worker.
+func convForward[T float32 | float64](gemm gemmFunc[T], g convGeom, f int, x, w, b, y, cols []T) {
+	in, p, k := g.c*g.h*g.w, g.positions(), g.patch()
+	forExamples(len(x)/in, func(wk, lo, hi int) {
+		c := cols[wk*k*p : (wk+1)*k*p]
+		for i := lo; i < hi; i++ {
+			yi := y[i*f*p : (i+1)*f*p]
+			for o := 0; o < f; o++ {
+				row := yi[o*p : (o+1)*p]
+				for j := range row {
+					row[j] = b[o]
+				}
+			}
+			im2col(g, x[i*in:(i+1)*in], c)
+			gemm(blas.NoTrans, blas.NoTrans, f, p, k, 1, w, k, c, p, 1, yi, p)
+		}
+	})
+}
+
+// convFilterGrad sets dw (f, c·k·k) to Σ_i dy_i · im2col(x_i)ᵀ. Each
+// worker past the first sums into its own part of partial (f·k values
+// per worker), added to dw at the end.
+func convFilterGrad[T float32 | float64](gemm gemmFunc[T], g convGeom, f int, x, dy, dw, cols, partial []T) {
+	in, p, k := g.c*g.h*g.w, g.positions(), g.patch()
+	n := len(x) / in
+	forExamples(n, func(wk, lo, hi int) {
+		c := cols[wk*k*p : (wk+1)*k*p]
+		acc := dw
+		if wk > 0 {
+			acc = partial[(wk-1)*f*k : wk*f*k]
+		}
+		clear(acc)
+		for i := lo; i < hi; i++ {
+			im2col(g, x[i*in:(i+1)*in], c)
+			gemm(blas.NoTrans, blas.Trans, f, k, p, 1, dy[i*f*p:(i+1)*f*p], p, c, p, 1, acc, k)
+		}
+	})
+	for wk := 1; wk < workers(n); wk++ {
+		for j, v := range partial[(wk-1)*f*k : wk*f*k] {
+			dw[j] += v
+		}
+	}
+}
+
+// convBiasGrad sets db (f) to dy (n, f, positions) summed over examples
+// and positions.
+func convBiasGrad[T float32 | float64](f, positions int, dy, db []T) {
+	clear(db)
+	for i := 0; i < len(dy); i += positions {
+		var s T
+		for _, v := range dy[i : i+positions] {
+			s += v
+		}
+		db[(i/positions)%f] += s
+	}
+}
+
+// convInputGrad sets dx (n, c, h, w) to the gradient of the convolution
+// with respect to its input: col2im(wᵀ · dy_i) per example.
+func convInputGrad[T float32 | float64](gemm gemmFunc[T], g convGeom, f int, w, dy, dx, cols []T) {
+	in, p, k := g.c*g.h*g.w, g.positions(), g.patch()
+	forExamples(len(dx)/in, func(wk, lo, hi int) {
+		c := cols[wk*k*p : (wk+1)*k*p]
+		clear(dx[lo*in : hi*in])
+		for i := lo; i < hi; i++ {
+			gemm(blas.Trans, blas.NoTrans, k, p, f, 1, w, k, dy[i*f*p:(i+1)*f*p], p, 0, c, p)
+			col2im(g, c, dx[i*in:(i+1)*in])
+		}
+	})
+}
+
+// maxPoolForward sets y (n, c, oh, ow) to the maximum of each window of
+// x (n, c, h, w) (g.pad is 0 for pooling), examples split over workers.
+func maxPoolForward[T float32 | float64](g convGeom, x, y []T) {
+	plane, out := g.h*g.w, g.positions()
+	n := len(x) / (g.c * plane)
+	forExamples(n, func(_, lo, hi int) {
+		for pl := lo * g.c; pl < hi*g.c; pl++ {
+			xp, yp := x[pl*plane:(pl+1)*plane], y[pl*out:(pl+1)*out]
+			for oy := 0; oy < g.oh; oy++ {
+				row := yp[oy*g.ow : (oy+1)*g.ow]
+				top := xp[oy*g.stride*g.w:]
+				if g.k == 2 {
+					r0, r1 := top[:g.w], top[g.w:2*g.w]
+					for ox := range row {
+						j := ox * g.stride
+						row[ox] = max(r0[j], r0[j+1], r1[j], r1[j+1])
+					}
+					continue
+				}
+				for ox := range row {
+					m := top[ox*g.stride]
+					for ki := 0; ki < g.k; ki++ {
+						for _, v := range top[ki*g.w+ox*g.stride : ki*g.w+ox*g.stride+g.k] {
+							m = max(m, v)
+						}
+					}
+					row[ox] = m
+				}
+			}
+		}
+	})
+}
+
+// maxPoolGrad sets dx (n, c, h, w) to the gradient of max-pooling x:
+// each window's gradient dy goes to its first maximum.
+func maxPoolGrad[T float32 | float64](g convGeom, x, dy, dx []T) {
+	plane, out := g.h*g.w, g.positions()
+	n := len(x) / (g.c * plane)
+	forExamples(n, func(_, lo, hi int) {
+		clear(dx[lo*g.c*plane : hi*g.c*plane])
+		for pl := lo * g.c; pl < hi*g.c; pl++ {
+			xp, dxp, dyp := x[pl*plane:(pl+1)*plane], dx[pl*plane:(pl+1)*plane], dy[pl*out:(pl+1)*out]
+			for oy := 0; oy < g.oh; oy++ {
+				if g.k == 2 {
+					r0 := oy * g.stride * g.w
+					for ox, d := range dyp[oy*g.ow : (oy+1)*g.ow] {
+						j := r0 + ox*g.stride
+						at, m := j, xp[j]
+						for _, c := range [3]int{j + 1, j + g.w, j + g.w + 1} {
+							if xp[c] > m {
+								at, m = c, xp[c]
+							}
+						}
+						dxp[at] += d
+					}
+					continue
+				}
+				for ox := 0; ox < g.ow; ox++ {
+					top := oy*g.stride*g.w + ox*g.stride
+					at := top
+					for ki := 0; ki < g.k; ki++ {
+						for j := top + ki*g.w; j < top+ki*g.w+g.k; j++ {
+							if xp[j] > xp[at] {
+								at = j
+							}
+						}
+					}
+					dxp[at] += dyp[oy*g.ow+ox]
+				}
+			}
+		}
+	})
+}
