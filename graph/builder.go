@@ -85,13 +85,8 @@ func (b *Builder) Dense(name string, x *gorgonia.Node, units int) (y *gorgonia.N
 	if err != nil {
 		return nil, err
 	}
-	xw, err := gorgonia.Mul(x, w)
-	if err != nil {
-		return nil, errors.Wrapf(err, "graph: dense %q: %v x %v", name, x.Shape(), w.Shape())
-	}
-	y, err = gorgonia.BroadcastAdd(xw, bias, nil, []byte{0})
-	if err != nil {
-		return nil, errors.Wrapf(err, "graph: dense %q: bias add %v + %v", name, xw.Shape(), bias.Shape())
+	if y, err = gorgonia.ApplyOp(denseOp{rows: x.Shape()[0], in: in, units: units}, x, w, bias); err != nil {
+		return nil, errors.Wrapf(err, "graph: dense %q: %v x %v + %v", name, x.Shape(), w.Shape(), bias.Shape())
 	}
 	return y, nil
 }
