@@ -31,8 +31,9 @@ func (a *Adam) Step(params, grads [][]float32) error {
 	stepSize := float32(a.LearningRate / c1)
 	invSqrtC2 := float32(1 / math.Sqrt(c2))
 	eps := float32(a.Epsilon)
-	for i, p := range params {
-		g, m, v := grads[i], a.M[i], a.V[i]
+	forChunks(params, func(i, lo, hi int) {
+		p := params[i][lo:hi]
+		g, m, v := grads[i][lo:hi], a.M[i][lo:hi], a.V[i][lo:hi]
 		g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 		for j := range p {
 			m[j] = b1*m[j] + (1-b1)*g[j]
@@ -40,7 +41,7 @@ func (a *Adam) Step(params, grads [][]float32) error {
 			denom := sqrt32(v[j])*invSqrtC2 + eps
 			p[j] -= stepSize * m[j] / denom
 		}
-	}
+	})
 	return nil
 }
 

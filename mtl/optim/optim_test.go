@@ -2,6 +2,7 @@ package optim
 
 import (
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -140,5 +141,53 @@ func TestErrors(t *testing.T) {
 	}
 	if err := opt.Step([][]float32{{1, 2}, {3}}, [][]float32{{1, 1}, {1}}); err == nil || !strings.Contains(err.Error(), "the first step had 1") {
 		t.Errorf("changed parameter list: error %v", err)
+	}
+}
+
+// TestSplitStepsMatchSerial checks that an update split across the cores
+// (parameters large enough for forChunks) gives the same bits as the
+// same update on one core.
+func TestSplitStepsMatchSerial(t *testing.T) {
+	sizes := []int{3, 40000, 7, parallelFrom + 1, 1}
+	fill := func(seed float32) [][]float32 {
+		out := make([][]float32, len(sizes))
+		for i, n := range sizes {
+			out[i] = make([]float32, n)
+			for j := range out[i] {
+				out[i][j] = seed * float32((j*7+i)%13-6) / 5
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name string
+		opt  func() Optimizer
+	}{
+		{"adam", func() Optimizer { return &Adam{LearningRate: 0.01, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-7} }},
+		{"rmsprop", func() Optimizer { return &RMSProp{LearningRate: 0.01, Rho: 0.9, Epsilon: 1e-7} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			split, serial := fill(1), fill(1)
+			a, b := tc.opt(), tc.opt()
+			for step := 0; step < 3; step++ {
+				grads := fill(float32(step + 2))
+				if err := a.Step(split, grads); err != nil {
+					t.Fatal(err)
+				}
+				procs := runtime.GOMAXPROCS(1) // forChunks then runs on one core
+				err := b.Step(serial, grads)
+				runtime.GOMAXPROCS(procs)
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i := range split {
+				for j := range split[i] {
+					if split[i][j] != serial[i][j] {
+						t.Fatalf("param %d[%d]: split %v, serial %v", i, j, split[i][j], serial[i][j])
+					}
+				}
+			}
+		})
 	}
 }

@@ -72,12 +72,14 @@ func (r *RMSProp) Step(params, grads [][]float32) error {
 		r.Square = zerosLike(params)
 	}
 	lr, rho, eps := float32(r.LearningRate), float32(r.Rho), float32(r.Epsilon)
-	for i, p := range params {
-		g, s := grads[i][:len(p)], r.Square[i][:len(p)]
+	forChunks(params, func(i, lo, hi int) {
+		p := params[i][lo:hi]
+		g, s := grads[i][lo:hi], r.Square[i][lo:hi]
+		g, s = g[:len(p)], s[:len(p)]
 		for j := range p {
 			s[j] = rho*s[j] + (1-rho)*g[j]*g[j]
 			p[j] -= lr * g[j] / (sqrt32(s[j]) + eps)
 		}
-	}
+	})
 	return nil
 }
