@@ -75,11 +75,11 @@ func (b *Builder) CrossEntropy(logp, target, weights *gorgonia.Node) (loss *gorg
 	if err := checkLossShapes("cross-entropy", logp, target, weights); err != nil {
 		return nil, err
 	}
-	picked, err := gorgonia.HadamardProd(logp, target)
-	if err != nil {
-		return nil, errors.Wrap(err, "graph: cross-entropy: log-probs x targets")
+	ps := logp.Shape()
+	if loss, err = gorgonia.ApplyOp(crossEntropyOp{rows: ps[0], classes: ps[1]}, logp, target, weights); err != nil {
+		return nil, errors.Wrap(err, "graph: cross-entropy")
 	}
-	return weightedSum("cross-entropy", picked, weights, true)
+	return loss, nil
 }
 
 // MSE returns Σ_i w_i · mean_j (pred_ij - target_ij)² for pred and target
