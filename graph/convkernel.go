@@ -238,8 +238,12 @@ func maxPoolForward[T float32 | float64](g convGeom, x, y []T) {
 func maxPoolGrad[T float32 | float64](g convGeom, x, dy, dx []T) {
 	plane, out := g.h*g.w, g.positions()
 	n := len(x) / (g.c * plane)
+	// 2×2 windows tiling the input write every value of dx themselves.
+	tiled := g.k == 2 && g.stride == 2 && 2*g.oh == g.h && 2*g.ow == g.w
 	forExamples(n, func(_, lo, hi int) {
-		clear(dx[lo*g.c*plane : hi*g.c*plane])
+		if !tiled {
+			clear(dx[lo*g.c*plane : hi*g.c*plane])
+		}
 		for pl := lo * g.c; pl < hi*g.c; pl++ {
 			xp, dxp, dyp := x[pl*plane:(pl+1)*plane], dx[pl*plane:(pl+1)*plane], dy[pl*out:(pl+1)*out]
 			for oy := 0; oy < g.oh; oy++ {
@@ -252,6 +256,9 @@ func maxPoolGrad[T float32 | float64](g convGeom, x, dy, dx []T) {
 							if xp[c] > m {
 								at, m = c, xp[c]
 							}
+						}
+						if tiled {
+							dxp[j], dxp[j+1], dxp[j+g.w], dxp[j+g.w+1] = 0, 0, 0, 0
 						}
 						dxp[at] += d
 					}

@@ -177,6 +177,27 @@ func (maxPoolGradOp) OverwritesInput() int    { return -1 }
 func (convOp) DiffWRT(int) []bool    { return []bool{true, true, true} }
 func (maxPoolOp) DiffWRT(int) []bool { return []bool{true} }
 
+// The gradient ops are not differentiated again (they would otherwise
+// inherit the forward ops' SymDiff): no graph of gomtl differentiates
+// through a convolution's or a pooling's gradient.
+func (op convFilterGradOp) DiffWRT(n int) []bool { return make([]bool, n) }
+func (op convInputGradOp) DiffWRT(n int) []bool  { return make([]bool, n) }
+func (op convBiasGradOp) DiffWRT(n int) []bool   { return make([]bool, n) }
+func (op maxPoolGradOp) DiffWRT(n int) []bool    { return make([]bool, n) }
+
+func (op convFilterGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node) (gorgonia.Nodes, error) {
+	return nil, errors.Errorf("graph: %v cannot be differentiated", op)
+}
+func (op convInputGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node) (gorgonia.Nodes, error) {
+	return nil, errors.Errorf("graph: %v cannot be differentiated", op)
+}
+func (op convBiasGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node) (gorgonia.Nodes, error) {
+	return nil, errors.Errorf("graph: %v cannot be differentiated", op)
+}
+func (op maxPoolGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node) (gorgonia.Nodes, error) {
+	return nil, errors.Errorf("graph: %v cannot be differentiated", op)
+}
+
 // SymDiff returns the gradient nodes of x, w and b.
 func (op convOp) SymDiff(in gorgonia.Nodes, _, grad *gorgonia.Node) (gorgonia.Nodes, error) {
 	if len(in) != 3 {

@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"hash"
+	"math"
 
 	"github.com/chewxy/hm"
 	"github.com/pkg/errors"
@@ -127,16 +128,33 @@ func relu[T float32 | float64](x, y []T) {
 }
 
 func reluGrad[T float32 | float64](y, dy, dx []T) {
-	forRanges(len(y), func(lo, hi int) {
-		dy, dx := dy[lo:hi], dx[lo:hi]
-		for i, v := range y[lo:hi] {
-			if v > 0 {
-				dx[i] = dy[i]
-			} else {
-				dx[i] = 0
-			}
+	forRanges(len(y), func(lo, hi int) { mask(y[lo:hi], dy[lo:hi], dx[lo:hi]) })
+}
+
+// mask sets out to dy where y is positive and to 0 elsewhere, without a
+// branch per value (a ReLU's signs are a coin toss to the predictor).
+func mask[T float32 | float64](y, dy, out []T) {
+	switch y := any(y).(type) {
+	case []float32:
+		dy, out := any(dy).([]float32)[:len(y)], any(out).([]float32)[:len(y)]
+		for j, v := range y {
+			out[j] = math.Float32frombits(math.Float32bits(dy[j]) & -uint32(positive(v)))
 		}
-	})
+	case []float64:
+		dy, out := any(dy).([]float64)[:len(y)], any(out).([]float64)[:len(y)]
+		for j, v := range y {
+			out[j] = math.Float64frombits(math.Float64bits(dy[j]) & -uint64(positive(v)))
+		}
+	}
+}
+
+// positive is 1 when v > 0, else 0 (compiled to a flag set, not a jump).
+func positive[T float32 | float64](v T) uint8 {
+	var b uint8
+	if v > 0 {
+		b = 1
+	}
+	return b
 }
 
 func (reluOp) DiffWRT(int) []bool     { return []bool{true} }
