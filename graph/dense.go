@@ -128,9 +128,15 @@ func (op colSumOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node) (gorg
 	return nil, errors.New("graph: the dense bias's gradient cannot be differentiated again")
 }
 
-func (op denseOp) Do(in ...gorgonia.Value) (gorgonia.Value, error)  { return op.UsePreallocDo(nil, in...) }
-func (op matMulOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) { return op.UsePreallocDo(nil, in...) }
-func (op colSumOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) { return op.UsePreallocDo(nil, in...) }
+func (op denseOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	return op.UsePreallocDo(nil, in...)
+}
+func (op matMulOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	return op.UsePreallocDo(nil, in...)
+}
+func (op colSumOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	return op.UsePreallocDo(nil, in...)
+}
 
 // UsePreallocDo writes x·w + b into pre when it fits.
 func (op denseOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
