@@ -25,24 +25,35 @@ func (a *Adam) Step(params, grads [][]float32) error {
 		a.M, a.V = zerosLike(params), zerosLike(params)
 	}
 	a.Steps++
-	b1, b2 := float32(a.Beta1), float32(a.Beta2)
 	c1 := 1 - math.Pow(a.Beta1, float64(a.Steps))
 	c2 := 1 - math.Pow(a.Beta2, float64(a.Steps))
-	stepSize := float32(a.LearningRate / c1)
-	invSqrtC2 := float32(1 / math.Sqrt(c2))
-	eps := float32(a.Epsilon)
-	forChunks(params, func(i, lo, hi int) {
-		p := params[i][lo:hi]
-		g, m, v := grads[i][lo:hi], a.M[i][lo:hi], a.V[i][lo:hi]
-		g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
-		for j := range p {
-			m[j] = b1*m[j] + (1-b1)*g[j]
-			v[j] = b2*v[j] + (1-b2)*g[j]*g[j]
-			denom := sqrt32(v[j])*invSqrtC2 + eps
-			p[j] -= stepSize * m[j] / denom
-		}
-	})
+	k := adamStep{
+		b1: float32(a.Beta1), b2: float32(a.Beta2), eps: float32(a.Epsilon),
+		stepSize: float32(a.LearningRate / c1), invSqrtC2: float32(1 / math.Sqrt(c2)),
+	}
+	if splits(params) {
+		forChunks(params, func(i, lo, hi int) { k.update(params[i][lo:hi], grads[i][lo:hi], a.M[i][lo:hi], a.V[i][lo:hi]) })
+		return nil
+	}
+	for i, p := range params {
+		k.update(p, grads[i], a.M[i], a.V[i])
+	}
 	return nil
+}
+
+// adamStep holds one Adam update's constants.
+type adamStep struct{ b1, b2, eps, stepSize, invSqrtC2 float32 }
+
+// update applies the step to the parameters p with gradients g and
+// moments m and v.
+func (k adamStep) update(p, g, m, v []float32) {
+	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
+	for j := range p {
+		m[j] = k.b1*m[j] + (1-k.b1)*g[j]
+		v[j] = k.b2*v[j] + (1-k.b2)*g[j]*g[j]
+		denom := sqrt32(v[j])*k.invSqrtC2 + k.eps
+		p[j] -= k.stepSize * m[j] / denom
+	}
 }
 
 // Rate returns the learning rate the next Step uses.

@@ -11,6 +11,22 @@ import (
 // Adam) is a third of a seed-model step at batch 32 on one core.
 const parallelFrom = 1 << 14
 
+// workersFor is how many goroutines share an update of params: one per
+// parallelFrom values, at most one per core.
+func workersFor(params [][]float32) int {
+	total := 0
+	for _, p := range params {
+		total += len(p)
+	}
+	return min(runtime.GOMAXPROCS(0), total/parallelFrom)
+}
+
+// splits reports whether forChunks would spread params over the cores.
+// Steps call their update directly otherwise: the closure handed to
+// forChunks escapes to the heap, and small models (GradNorm's task
+// weights) step without allocating.
+func splits(params [][]float32) bool { return workersFor(params) >= 2 }
+
 // forChunks calls f(i, lo, hi) over ranges covering every params[i],
 // spreading them over the cores when there are at least parallelFrom
 // values in all. Each value is updated by exactly one call, with the same
@@ -20,7 +36,7 @@ func forChunks(params [][]float32, f func(i, lo, hi int)) {
 	for _, p := range params {
 		total += len(p)
 	}
-	workers := min(runtime.GOMAXPROCS(0), total/parallelFrom)
+	workers := workersFor(params)
 	if workers < 2 {
 		for i, p := range params {
 			f(i, 0, len(p))

@@ -72,14 +72,24 @@ func (r *RMSProp) Step(params, grads [][]float32) error {
 		r.Square = zerosLike(params)
 	}
 	lr, rho, eps := float32(r.LearningRate), float32(r.Rho), float32(r.Epsilon)
-	forChunks(params, func(i, lo, hi int) {
-		p := params[i][lo:hi]
-		g, s := grads[i][lo:hi], r.Square[i][lo:hi]
-		g, s = g[:len(p)], s[:len(p)]
-		for j := range p {
-			s[j] = rho*s[j] + (1-rho)*g[j]*g[j]
-			p[j] -= lr * g[j] / (sqrt32(s[j]) + eps)
-		}
-	})
+	if splits(params) {
+		forChunks(params, func(i, lo, hi int) {
+			rmsUpdate(params[i][lo:hi], grads[i][lo:hi], r.Square[i][lo:hi], lr, rho, eps)
+		})
+		return nil
+	}
+	for i, p := range params {
+		rmsUpdate(p, grads[i], r.Square[i], lr, rho, eps)
+	}
 	return nil
+}
+
+// rmsUpdate applies one RMSProp step to the parameters p with gradients g
+// and running squares s.
+func rmsUpdate(p, g, s []float32, lr, rho, eps float32) {
+	g, s = g[:len(p)], s[:len(p)]
+	for j := range p {
+		s[j] = rho*s[j] + (1-rho)*g[j]*g[j]
+		p[j] -= lr * g[j] / (sqrt32(s[j]) + eps)
+	}
 }
