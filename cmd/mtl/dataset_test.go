@@ -15,8 +15,8 @@ import (
 	"github.com/gomtl/gomtl/mtl"
 )
 
-// Each dataset brings its tasks, trunk, epochs and batch size when the
-// flags are not given, and a flag given wins.
+// Each dataset brings its tasks, trunk, epochs, batch size and learning
+// rate schedule when the flags are not given, and a flag given wins.
 func TestDatasetDefaults(t *testing.T) {
 	tests := []struct {
 		name          string
@@ -31,7 +31,8 @@ func TestDatasetDefaults(t *testing.T) {
 		{"mmoe-synth", []string{"--dataset", "mmoe-synth"}, 30, 128, []int{100}, mtl.DenseKind, []string{"t1", "t2"}},
 		{"flags win", []string{"--dataset", "multimnist", "--epochs", "2", "--batch", "8", "--trunk", "mlp"}, 2, 8, []int{784}, mtl.DenseKind, []string{"left", "right"}},
 		{"mlp on mmoe-synth", []string{"--dataset", "mmoe-synth", "--trunk", "mlp", "--hidden", "7"}, 30, 128, []int{100}, mtl.DenseKind, []string{"t1", "t2"}},
-		{"mnist-loc", []string{"--dataset", "mnist-loc"}, 10, 128, []int{1, 56, 56}, mtl.Conv2dKind, []string{"digit", "box"}},
+		{"mnist-loc", []string{"--dataset", "mnist-loc"}, 15, 128, []int{1, 56, 56}, mtl.Conv2dKind, []string{"digit", "box"}},
+		{"schedule flag wins", []string{"--dataset", "mnist-loc", "--lr-schedule", "exp:0.9"}, 15, 128, []int{1, 56, 56}, mtl.Conv2dKind, []string{"digit", "box"}},
 		{"spam", []string{"--dataset", "spam"}, 5, 64, []int{4096}, mtl.DenseKind, []string{"spam", "hard"}},
 		{"csv", []string{"--dataset", "csv:" + irisCSV, "--tasks", "species:classify"}, 30, 16, []int{4}, mtl.DenseKind, []string{"species"}},
 		{"mlp on spam", []string{"--dataset", "spam", "--trunk", "mlp"}, 5, 64, []int{4096}, mtl.DenseKind, []string{"spam", "hard"}},
@@ -41,6 +42,10 @@ func TestDatasetDefaults(t *testing.T) {
 			o, _, spec := trainSpec(t, tt.args...)
 			if o.epochs != tt.epochs || o.batch != tt.batch || o.valSplit != 0.2 {
 				t.Errorf("epochs %d, batch %d, validation split %v; want %d, %d, 0.2", o.epochs, o.batch, o.valSplit, tt.epochs, tt.batch)
+			}
+			schedule := map[string]string{"mnist-loc": "cosine", "schedule flag wins": "exp:0.9"}[tt.name]
+			if o.callbacks.lrSchedule != schedule {
+				t.Errorf("learning rate schedule %q, want %q", o.callbacks.lrSchedule, schedule)
 			}
 			if !reflect.DeepEqual(spec.Input, tt.input) || spec.Shared[0].Kind != tt.firstLayer || !reflect.DeepEqual(taskNames(spec), tt.tasks) || spec.Seed != 1 {
 				t.Errorf("spec %+v, want input %v, first layer %s, tasks %v, seed 1", spec, tt.input, tt.firstLayer, tt.tasks)

@@ -84,19 +84,23 @@ func namedTrunk(name string) (mtl.NamedTrunk, bool) {
 		}, true
 	case locTrunk:
 		// 56×56 → conv 5, stride 2 → 26 → conv 3 → 24 → pool → 12 →
-		// conv 3 → 10 → pool → 5: 32·5·5 = 800 features on a 5×5 grid,
-		// each cell seeing 23×23 pixels of the canvas; about 4 M
+		// conv 3 → 10 → pool → 5: 64·5·5 = 1,600 features on a 5×5 grid,
+		// each cell seeing 23×23 pixels of the canvas; about 9.5 M
 		// multiply-adds per example. Each task reads the grid through a
 		// dense layer of its own: a shared dense layer, trained mostly by
 		// the digit's larger loss, learns where-invariant features and
 		// the box then has too little left to find the digit with.
+		// Measured over 15 epochs with a cosine schedule (seed 1): 32
+		// filters and no dropout stopped at 94.8% digit accuracy (10
+		// epochs, overfitting from epoch 6), dropout 0.3 at 96.4%, and
+		// 64 filters with dropout 0.3 reach the bar.
 		return mtl.NamedTrunk{
 			Input: []int{1, 56, 56},
 			Shared: []mtl.Layer{
 				mtl.Conv2d(16, 5, mtl.ReLU).WithStride(2),
-				mtl.Conv2d(32, 3, mtl.ReLU), mtl.MaxPool(2),
-				mtl.Conv2d(32, 3, mtl.ReLU), mtl.MaxPool(2),
-				mtl.Flatten(),
+				mtl.Conv2d(64, 3, mtl.ReLU), mtl.MaxPool(2),
+				mtl.Conv2d(64, 3, mtl.ReLU), mtl.MaxPool(2),
+				mtl.Flatten(), mtl.Dropout(0.3),
 			},
 			Head: []mtl.Layer{mtl.Dense(128, mtl.ReLU)},
 		}, true

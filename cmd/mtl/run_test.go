@@ -150,7 +150,7 @@ func TestHelp(t *testing.T) {
 		{"train lists spam", []string{"train", "-h"}, `spam        SpamAssassin mail as hashed words [4096]: "spam", "hard"`},
 		{"train lists csv", []string{"train", "-h"}, "csv:PATH    a CSV file"},
 		{"train lists the csv flags", []string{"train", "-h"}, "-tasks NAME:KIND,..."},
-		{"help lists the datasets", []string{"help"}, "defaults: trunk loc, 10 epochs, batch 128"},
+		{"help lists the datasets", []string{"help"}, "defaults: trunk loc, 15 epochs, batch 128, learning rate schedule cosine"},
 		{"predict -h draws", []string{"predict", "-h"}, "-draw DIR"},
 		{"help lists summary", []string{"help"}, "summary  print a model"},
 	}

@@ -165,6 +165,9 @@ func (o *trainOptions) withDefaults(d *dataset) {
 	if !o.set["batch"] {
 		o.batch = d.batch
 	}
+	if !o.set["lr-schedule"] {
+		o.callbacks.lrSchedule = d.schedule
+	}
 }
 
 // validate checks the flag values; the errors are usage errors.
