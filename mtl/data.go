@@ -1,6 +1,8 @@
 package mtl
 
 import (
+	"runtime"
+
 	"github.com/gomtl/gomtl/datasets"
 	"github.com/pkg/errors"
 )
@@ -127,9 +129,7 @@ func (d *boundData) has(t, r int) bool {
 func (p *program) load(s int, d *boundData, rows []int, perBatch bool) {
 	sl := p.slots[s]
 	width := sl.width
-	for i, r := range rows {
-		copy(sl.xData[i*width:(i+1)*width], d.features[r*width:(r+1)*width])
-	}
+	gatherRows(sl.xData, d.features, rows, width)
 	clear(sl.xData[len(rows)*width:])
 	for i := range sl.rowWData {
 		sl.rowWData[i] = 0
@@ -185,5 +185,36 @@ func (p *program) clear(s int) {
 		clear(p.targetData[t])
 		clear(p.taskRowWData[t])
 		p.counts[t] = 0
+	}
+}
+
+// gatherFrom is the number of values from which gatherRows splits its
+// copy over two cores.
+const gatherFrom = 1 << 16
+
+// gatherRows copies the rows of src (width values each) listed in rows
+// into dst, one after another. A gather from a shuffled dataset waits on
+// memory more than it computes; from gatherFrom values, two goroutines
+// overlap those waits.
+func gatherRows(dst, src []float32, rows []int, width int) {
+	if len(rows)*width < gatherFrom || runtime.GOMAXPROCS(0) < 2 {
+		copyRows(dst, src, rows, width, 0, len(rows))
+		return
+	}
+	half := len(rows) / 2
+	done := make(chan struct{})
+	go func() {
+		copyRows(dst, src, rows, width, half, len(rows))
+		close(done)
+	}()
+	copyRows(dst, src, rows, width, 0, half)
+	<-done
+}
+
+// copyRows copies rows[lo:hi] of src into rows lo to hi of dst.
+func copyRows(dst, src []float32, rows []int, width, lo, hi int) {
+	for i := lo; i < hi; i++ {
+		r := rows[i]
+		copy(dst[i*width:(i+1)*width], src[r*width:(r+1)*width])
 	}
 }
