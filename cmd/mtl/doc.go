@@ -25,7 +25,7 @@
 //	mnist       [1 28 28]  digit (10 classes), parity (2)   trunk mlp,        5 epochs, batch 32
 //	multimnist  [1 28 28]  left (10 classes), right (10)    trunk lenet,     10 epochs, batch 256
 //	mmoe-synth  [100]      t1, t2 (regression, 1 value)     trunk mmoe-synth, 30 epochs, batch 128
-//	mnist-loc   [1 56 56]  digit (10 classes), box (4)      trunk loc,       10 epochs, batch 128
+//	mnist-loc   [1 56 56]  digit (10 classes), box (4)      trunk loc,       15 epochs, batch 128, cosine schedule
 //	spam        [4096]     spam, hard (binary)              trunk text,       5 epochs, batch 64
 //	mnist+spam  image [1 28 28]: digit; text [4096]: spam   encoders,         5 epochs, batch 32
 //	csv:PATH    [features] the --tasks columns              trunk mlp,       30 epochs, batch 16
@@ -101,8 +101,8 @@
 // the layers the tasks share: lenet (Sener & Koltun's LeNet, with a
 // Dense(50, ReLU) head per task), mlp (Dense(--hidden, ReLU)), or one of
 // the command's own: mmoe-synth (Dense(16, ReLU), with a Dense(8, ReLU)
-// head per task), loc (for mnist-loc: conv 16@5×5 stride 2, conv 32@3×3,
-// max-pool 2, conv 32@3×3, max-pool 2, all ReLU, flatten, with a
+// head per task), loc (for mnist-loc: conv 16@5×5 stride 2, conv 64@3×3,
+// max-pool 2, conv 64@3×3, max-pool 2, all ReLU, flatten, dropout 0.3, with a
 // Dense(128, ReLU) head per task, so that the box reads the 5×5 grid of
 // features through a layer of its own) or text (for spam: Dense(64,
 // ReLU) over the bag of words, which is already a fixed-width vector, so
