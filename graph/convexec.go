@@ -1,43 +1,9 @@
 package graph
 
 import (
-	"fmt"
-
-	"github.com/pkg/errors"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
-
-// operands checks that in holds len(shapes) dense tensors of those shapes
-// and one float dtype; a view is copied into a tensor of its own.
-func operands(op fmt.Stringer, in []gorgonia.Value, shapes ...tensor.Shape) (v [3]*tensor.Dense, err error) {
-	if len(in) != len(shapes) {
-		return v, errors.Errorf("graph: %v: %d inputs, want %d", op, len(in), len(shapes))
-	}
-	for i, x := range in {
-		d, ok := x.(*tensor.Dense)
-		if ok && d.IsView() {
-			d, ok = d.Materialize().(*tensor.Dense)
-		}
-		if !ok || !d.Shape().Eq(shapes[i]) {
-			return v, errors.Errorf("graph: %v: input %d is %T %v, want a dense %v", op, i, x, x.Shape(), shapes[i])
-		}
-		if d.Dtype() != tensor.Float32 && d.Dtype() != tensor.Float64 || d.Dtype() != in[0].Dtype() {
-			return v, errors.Errorf("graph: %v: input %d has dtype %v, want float32 or float64 like input 0 (%v)", op, i, d.Dtype(), in[0].Dtype())
-		}
-		v[i] = d
-	}
-	return v, nil
-}
-
-// output returns pre when it is a dense tensor of shape and dt that owns
-// its memory, a new tensor otherwise.
-func output(pre gorgonia.Value, shape tensor.Shape, dt tensor.Dtype) *tensor.Dense {
-	if d, ok := pre.(*tensor.Dense); ok && !d.IsView() && d.Dtype() == dt && d.Shape().Eq(shape) {
-		return d
-	}
-	return tensor.New(tensor.WithShape(shape.Clone()...), tensor.Of(dt))
-}
 
 // UsePreallocDo writes conv(x, w) + b into pre when it fits.
 func (op convOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {

@@ -107,10 +107,10 @@ func col2im[T float32 | float64](g convGeom, cols, dx []T) {
 // workers is how many goroutines the convolution ops split a batch over.
 func workers(n int) int { return max(1, min(n, runtime.GOMAXPROCS(0))) }
 
-// forExamples splits examples [0, n) into one contiguous run per worker
-// and calls f(worker, lo, hi) for each, the first on this goroutine, with
-// BLAS held to one thread each.
-func forExamples(n int, f func(w, lo, hi int)) {
+// forParts splits [0, n) (examples, rows or chunks) into one contiguous
+// part per worker and calls f(worker, lo, hi) for each, the first on this
+// goroutine, with BLAS held to one thread each.
+func forParts(n int, f func(w, lo, hi int)) {
 	k := workers(n)
 	serialBLAS(func() {
 		var wg sync.WaitGroup
@@ -132,7 +132,7 @@ func forExamples(n int, f func(w, lo, hi int)) {
 // worker.
 func convForward[T float32 | float64](gemm gemmFunc[T], g convGeom, f int, x, w, b, y, cols []T) {
 	in, p, k := g.c*g.h*g.w, g.positions(), g.patch()
-	forExamples(len(x)/in, func(wk, lo, hi int) {
+	forParts(len(x)/in, func(wk, lo, hi int) {
 		c := cols[wk*k*p : (wk+1)*k*p]
 		for i := lo; i < hi; i++ {
 			yi := y[i*f*p : (i+1)*f*p]
@@ -154,7 +154,7 @@ func convForward[T float32 | float64](gemm gemmFunc[T], g convGeom, f int, x, w,
 func convFilterGrad[T float32 | float64](gemm gemmFunc[T], g convGeom, f int, x, dy, dw, cols, partial []T) {
 	in, p, k := g.c*g.h*g.w, g.positions(), g.patch()
 	n := len(x) / in
-	forExamples(n, func(wk, lo, hi int) {
+	forParts(n, func(wk, lo, hi int) {
 		c := cols[wk*k*p : (wk+1)*k*p]
 		acc := dw
 		if wk > 0 {
@@ -190,7 +190,7 @@ func convBiasGrad[T float32 | float64](f, positions int, dy, db []T) {
 // with respect to its input: col2im(wᵀ · dy_i) per example.
 func convInputGrad[T float32 | float64](gemm gemmFunc[T], g convGeom, f int, w, dy, dx, cols []T) {
 	in, p, k := g.c*g.h*g.w, g.positions(), g.patch()
-	forExamples(len(dx)/in, func(wk, lo, hi int) {
+	forParts(len(dx)/in, func(wk, lo, hi int) {
 		c := cols[wk*k*p : (wk+1)*k*p]
 		clear(dx[lo*in : hi*in])
 		for i := lo; i < hi; i++ {
@@ -205,7 +205,7 @@ func convInputGrad[T float32 | float64](gemm gemmFunc[T], g convGeom, f int, w, 
 func maxPoolForward[T float32 | float64](g convGeom, x, y []T) {
 	plane, out := g.h*g.w, g.positions()
 	n := len(x) / (g.c * plane)
-	forExamples(n, func(_, lo, hi int) {
+	forParts(n, func(_, lo, hi int) {
 		for pl := lo * g.c; pl < hi*g.c; pl++ {
 			xp, yp := x[pl*plane:(pl+1)*plane], y[pl*out:(pl+1)*out]
 			for oy := 0; oy < g.oh; oy++ {
@@ -240,7 +240,7 @@ func maxPoolGrad[T float32 | float64](g convGeom, x, dy, dx []T) {
 	n := len(x) / (g.c * plane)
 	// 2×2 windows tiling the input write every value of dx themselves.
 	tiled := g.k == 2 && g.stride == 2 && 2*g.oh == g.h && 2*g.ow == g.w
-	forExamples(n, func(_, lo, hi int) {
+	forParts(n, func(_, lo, hi int) {
 		if !tiled {
 			clear(dx[lo*g.c*plane : hi*g.c*plane])
 		}

@@ -83,17 +83,6 @@ func (convBiasGradOp) Arity() int   { return 1 }
 func (maxPoolOp) Arity() int        { return 1 }
 func (maxPoolGradOp) Arity() int    { return 2 }
 
-// fnType is a → … → a with arity arguments: every input and the output
-// are 4-D tensors of one dtype.
-func fnType(arity int) hm.Type {
-	a := hm.TypeVariable('a')
-	ts := make([]hm.Type, arity+1)
-	for i := range ts {
-		ts[i] = a
-	}
-	return hm.NewFnType(ts...)
-}
-
 func (op convOp) Type() hm.Type           { return fnType(op.Arity()) }
 func (op convFilterGradOp) Type() hm.Type { return fnType(op.Arity()) }
 func (op convInputGradOp) Type() hm.Type  { return fnType(op.Arity()) }
@@ -116,24 +105,20 @@ func (op maxPoolGradOp) InferShape(...gorgonia.DimSizer) (tensor.Shape, error) {
 	return op.xShape(), nil
 }
 
-func (op convOp) String() string {
-	return fmt.Sprintf("gomtl.Conv2d(%d@%d×%d/%d+%d)", op.f, op.g.k, op.g.k, op.g.stride, op.g.pad)
+// kernel describes a convolution's kernels: filters@k×k/stride+padding.
+func (op convOp) kernel() string {
+	return fmt.Sprintf("(%d@%d×%d/%d+%d)", op.f, op.g.k, op.g.k, op.g.stride, op.g.pad)
 }
-func (op convFilterGradOp) String() string {
-	return "gomtl.Conv2dFilterGrad" + op.convOp.String()[len("gomtl.Conv2d"):]
-}
-func (op convInputGradOp) String() string {
-	return "gomtl.Conv2dInputGrad" + op.convOp.String()[len("gomtl.Conv2d"):]
-}
-func (op convBiasGradOp) String() string {
-	return "gomtl.Conv2dBiasGrad" + op.convOp.String()[len("gomtl.Conv2d"):]
-}
-func (op maxPoolOp) String() string {
-	return fmt.Sprintf("gomtl.MaxPool2d(%d/%d)", op.g.k, op.g.stride)
-}
-func (op maxPoolGradOp) String() string {
-	return "gomtl.MaxPool2dGrad" + op.maxPoolOp.String()[len("gomtl.MaxPool2d"):]
-}
+
+// window describes a pooling's windows: size/stride.
+func (op maxPoolOp) window() string { return fmt.Sprintf("(%d/%d)", op.g.k, op.g.stride) }
+
+func (op convOp) String() string           { return "gomtl.Conv2d" + op.kernel() }
+func (op convFilterGradOp) String() string { return "gomtl.Conv2dFilterGrad" + op.kernel() }
+func (op convInputGradOp) String() string  { return "gomtl.Conv2dInputGrad" + op.kernel() }
+func (op convBiasGradOp) String() string   { return "gomtl.Conv2dBiasGrad" + op.kernel() }
+func (op maxPoolOp) String() string        { return "gomtl.MaxPool2d" + op.window() }
+func (op maxPoolGradOp) String() string    { return "gomtl.MaxPool2dGrad" + op.window() }
 
 // WriteHash writes the op's name and whole geometry: two ops hash alike
 // only when they compute the same function.

@@ -222,19 +222,9 @@ func gemmRows[T float32 | float64](gemm gemmFunc[T], ta, tb bool, m, n, k int, a
 		rows(0, m)
 		return
 	}
-	forExamples(m, func(_, lo, hi int) {
+	forParts(m, func(_, lo, hi int) {
 		if lo < hi {
 			rows(lo, hi)
 		}
 	})
-}
-
-// firstError returns the first non-nil error of errs.
-func firstError(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

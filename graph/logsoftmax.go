@@ -61,60 +61,43 @@ func matrixShape(what string, in []gorgonia.DimSizer) (tensor.Shape, error) {
 	return s.Clone(), nil
 }
 
-func (logSoftmaxOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	x, err := denseInputs("log-softmax", in, 1)
+func (op logSoftmaxOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	v, err := matrices(op, in, 1)
 	if err != nil {
 		return nil, err
 	}
-	out := tensor.New(tensor.WithShape(x[0].Shape().Clone()...), tensor.Of(x[0].Dtype()))
-	cols := x[0].Shape()[1]
-	switch xs := x[0].Data().(type) {
-	case []float32:
-		logSoftmaxRows(out.Data().([]float32), xs, cols)
-	case []float64:
-		logSoftmaxRows(out.Data().([]float64), xs, cols)
-	default:
-		return nil, errors.Errorf("graph: log-softmax: dtype %v, want float32 or float64", x[0].Dtype())
+	x := v[0]
+	out := output(nil, x.Shape(), x.Dtype())
+	if x.Dtype() == tensor.Float32 {
+		logSoftmaxRows(out.Float32s(), x.Float32s(), x.Shape()[1])
+	} else {
+		logSoftmaxRows(out.Float64s(), x.Float64s(), x.Shape()[1])
 	}
 	return out, nil
 }
 
-func (logSoftmaxGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	v, err := denseInputs("log-softmax gradient", in, 2)
+func (op logSoftmaxGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	v, err := matrices(op, in, 2)
 	if err != nil {
 		return nil, err
 	}
 	y, dy := v[0], v[1]
-	if !y.Shape().Eq(dy.Shape()) || y.Dtype() != dy.Dtype() {
-		return nil, errors.Errorf("graph: log-softmax gradient: output %v %v, its gradient %v %v", y.Shape(), y.Dtype(), dy.Shape(), dy.Dtype())
-	}
-	out := tensor.New(tensor.WithShape(y.Shape().Clone()...), tensor.Of(y.Dtype()))
-	cols := y.Shape()[1]
-	switch ys := y.Data().(type) {
-	case []float32:
-		logSoftmaxGradRows(out.Data().([]float32), ys, dy.Data().([]float32), cols)
-	case []float64:
-		logSoftmaxGradRows(out.Data().([]float64), ys, dy.Data().([]float64), cols)
-	default:
-		return nil, errors.Errorf("graph: log-softmax gradient: dtype %v, want float32 or float64", y.Dtype())
+	out := output(nil, y.Shape(), y.Dtype())
+	if y.Dtype() == tensor.Float32 {
+		logSoftmaxGradRows(out.Float32s(), y.Float32s(), dy.Float32s(), y.Shape()[1])
+	} else {
+		logSoftmaxGradRows(out.Float64s(), y.Float64s(), dy.Float64s(), y.Shape()[1])
 	}
 	return out, nil
 }
 
-// denseInputs checks that in holds n dense matrices.
-func denseInputs(what string, in []gorgonia.Value, n int) ([]*tensor.Dense, error) {
-	if len(in) != n {
-		return nil, errors.Errorf("graph: %s: %d inputs, want %d", what, len(in), n)
+// matrices checks that in holds n float (rows, classes) matrices of one
+// shape and dtype.
+func matrices(op fmt.Stringer, in []gorgonia.Value, n int) ([3]*tensor.Dense, error) {
+	if len(in) > 0 && in[0].Shape().Dims() != 2 {
+		return [3]*tensor.Dense{}, errors.Errorf("graph: %v: input shape %v, want (rows, classes)", op, in[0].Shape())
 	}
-	out := make([]*tensor.Dense, n)
-	for i, v := range in {
-		d, ok := v.(*tensor.Dense)
-		if !ok || d.Shape().Dims() != 2 {
-			return nil, errors.Errorf("graph: %s: input %d is %T %v, want a dense (rows, classes) matrix", what, i, v, v.Shape())
-		}
-		out[i] = d
-	}
-	return out, nil
+	return sameShaped(op, in, n)
 }
 
 // logSoftmaxRows sets y to the row-wise log-softmax of x.

@@ -93,16 +93,6 @@ func (op reluGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (go
 	return dx, nil
 }
 
-// sameShaped checks that in holds n dense float tensors of one shape and
-// dtype.
-func sameShaped(op fmt.Stringer, in []gorgonia.Value, n int) (v [3]*tensor.Dense, err error) {
-	if len(in) == 0 {
-		return v, errors.Errorf("graph: %v: no inputs, want %d", op, n)
-	}
-	shapes := [3]tensor.Shape{in[0].Shape(), in[0].Shape(), in[0].Shape()}
-	return operands(op, in, shapes[:n]...)
-}
-
 // parallelFrom is the size from which element-wise ops split their work
 // across goroutines.
 const parallelFrom = 1 << 16
@@ -115,7 +105,7 @@ func forRanges(n int, f func(lo, hi int)) {
 		return
 	}
 	const chunk = 4096 // whole cache lines per range
-	forExamples((n+chunk-1)/chunk, func(_, lo, hi int) { f(lo*chunk, min(hi*chunk, n)) })
+	forParts((n+chunk-1)/chunk, func(_, lo, hi int) { f(lo*chunk, min(hi*chunk, n)) })
 }
 
 func relu[T float32 | float64](x, y []T) {

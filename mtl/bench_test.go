@@ -15,24 +15,7 @@ func BenchmarkTrainSeedBatch256(b *testing.B) { benchmarkTrainSeed(b, 256) }
 
 func benchmarkTrainSeed(b *testing.B, batch int) {
 	train, _ := mnist(b)
-	m := MustNew(seedSpec())
-	cfg, err := FitConfig{BatchSize: batch}.withDefaults()
-	if err != nil {
-		b.Fatal(err)
-	}
-	t, err := m.newTrainer(map[string]*datasets.Dataset{"": train}, cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		t.next(0)
-		if err := t.step(1); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
+	benchmarkSteps(b, benchTrainer(b, seedSpec(), train, FitConfig{BatchSize: batch}), batch)
 }
 
 // Training throughput of MultiMNIST's LeNet (two conv + pool layers, two
@@ -43,7 +26,12 @@ func BenchmarkTrainLeNetBatch256(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	t := benchTrainer(b, LeNet().Spec(Classify("left", 10), Classify("right", 10)), multi, FitConfig{BatchSize: 256})
+	benchmarkSteps(b, benchTrainer(b, LeNet().Spec(Classify("left", 10), Classify("right", 10)), multi, FitConfig{BatchSize: 256}), 256)
+}
+
+// benchmarkSteps times b.N training steps of t, with allocations per step
+// and samples/s.
+func benchmarkSteps(b *testing.B, t *trainer, batch int) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -52,5 +40,5 @@ func BenchmarkTrainLeNetBatch256(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(b.N*256)/b.Elapsed().Seconds(), "samples/s")
+	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
 }

@@ -31,8 +31,8 @@ func (a *Adam) Step(params, grads [][]float32) error {
 		b1: float32(a.Beta1), b2: float32(a.Beta2), eps: float32(a.Epsilon),
 		stepSize: float32(a.LearningRate / c1), invSqrtC2: float32(1 / math.Sqrt(c2)),
 	}
-	if splits(params) {
-		forChunks(params, func(i, lo, hi int) { k.update(params[i][lo:hi], grads[i][lo:hi], a.M[i][lo:hi], a.V[i][lo:hi]) })
+	if workers := workersFor(params); workers >= 2 {
+		forChunks(params, workers, func(i, lo, hi int) { k.update(params[i][lo:hi], grads[i][lo:hi], a.M[i][lo:hi], a.V[i][lo:hi]) })
 		return nil
 	}
 	for i, p := range params {

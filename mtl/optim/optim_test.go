@@ -174,7 +174,7 @@ func TestSplitStepsMatchSerial(t *testing.T) {
 				if err := a.Step(split, grads); err != nil {
 					t.Fatal(err)
 				}
-				procs := runtime.GOMAXPROCS(1) // forChunks then runs on one core
+				procs := runtime.GOMAXPROCS(1) // workersFor then keeps the update on one core
 				err := b.Step(serial, grads)
 				runtime.GOMAXPROCS(procs)
 				if err != nil {

@@ -12,39 +12,28 @@ import (
 const parallelFrom = 1 << 14
 
 // workersFor is how many goroutines share an update of params: one per
-// parallelFrom values, at most one per core.
+// parallelFrom values, at most one per core. Steps call their update
+// directly below 2: the closure handed to forChunks escapes to the heap,
+// and small models (GradNorm's task weights) step without allocating.
 func workersFor(params [][]float32) int {
-	total := 0
-	for _, p := range params {
-		total += len(p)
-	}
-	return min(runtime.GOMAXPROCS(0), total/parallelFrom)
+	return min(runtime.GOMAXPROCS(0), totalLen(params)/parallelFrom)
 }
 
-// splits reports whether forChunks would spread params over the cores.
-// Steps call their update directly otherwise: the closure handed to
-// forChunks escapes to the heap, and small models (GradNorm's task
-// weights) step without allocating.
-func splits(params [][]float32) bool { return workersFor(params) >= 2 }
-
-// forChunks calls f(i, lo, hi) over ranges covering every params[i],
-// spreading them over the cores when there are at least parallelFrom
-// values in all. Each value is updated by exactly one call, with the same
-// arithmetic whatever the split, so results do not depend on it.
-func forChunks(params [][]float32, f func(i, lo, hi int)) {
+func totalLen(params [][]float32) int {
 	total := 0
 	for _, p := range params {
 		total += len(p)
 	}
-	workers := workersFor(params)
-	if workers < 2 {
-		for i, p := range params {
-			f(i, 0, len(p))
-		}
-		return
-	}
-	// Worker w takes the values [w·total/workers, (w+1)·total/workers)
-	// of the parameters laid end to end.
+	return total
+}
+
+// forChunks calls f(i, lo, hi) over ranges covering every params[i],
+// spread over workers goroutines: worker w takes the values
+// [w·total/workers, (w+1)·total/workers) of the parameters laid end to
+// end. Each value is updated by exactly one call, with the same
+// arithmetic whatever the split, so results do not depend on it.
+func forChunks(params [][]float32, workers int, f func(i, lo, hi int)) {
+	total := totalLen(params)
 	var wg sync.WaitGroup
 	run := func(w int) {
 		lo, hi := w*total/workers, (w+1)*total/workers

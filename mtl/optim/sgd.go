@@ -72,8 +72,8 @@ func (r *RMSProp) Step(params, grads [][]float32) error {
 		r.Square = zerosLike(params)
 	}
 	lr, rho, eps := float32(r.LearningRate), float32(r.Rho), float32(r.Epsilon)
-	if splits(params) {
-		forChunks(params, func(i, lo, hi int) {
+	if workers := workersFor(params); workers >= 2 {
+		forChunks(params, workers, func(i, lo, hi int) {
 			rmsUpdate(params[i][lo:hi], grads[i][lo:hi], r.Square[i][lo:hi], lr, rho, eps)
 		})
 		return nil
