@@ -174,6 +174,8 @@ func TestConv2dMatchesReference(t *testing.T) {
 	}{
 		{name: "3x5x5 k3 s1 p0", dtype: tensor.Float64, batch: 2, c: 3, h: 5, w: 5, filters: 4, k: 3, stride: 1},
 		{name: "2x6x7 k3 s2 p1", dtype: tensor.Float64, batch: 3, c: 2, h: 6, w: 7, filters: 3, k: 3, stride: 2, pad: 1},
+		{name: "wide 2x8x7 k5 s1 p0", dtype: tensor.Float64, batch: 3, c: 2, h: 8, w: 7, filters: 3, k: 5, stride: 1},
+		{name: "float32 wide 3x6x9 k3 s1 p0", dtype: tensor.Float32, batch: 3, c: 3, h: 6, w: 9, filters: 4, k: 3, stride: 1},
 		{name: "1x4x4 k1 s1 p0", dtype: tensor.Float64, batch: 1, c: 1, h: 4, w: 4, filters: 2, k: 1, stride: 1},
 		{name: "stacked", dtype: tensor.Float64, batch: 2, c: 2, h: 7, w: 6, filters: 3, k: 3, stride: 1, pad: 1, filters2: 2, k2: 2, stride2: 2},
 		{name: "float32 stacked", dtype: tensor.Float32, batch: 2, c: 2, h: 7, w: 6, filters: 3, k: 3, stride: 1, pad: 1, filters2: 2, k2: 3, stride2: 1, pad2: 1},
@@ -274,6 +276,7 @@ func TestConv2dGradients(t *testing.T) {
 		filters, k, stride, padding int
 	}{
 		{2, 3, 5, 5, 2, 3, 1, 0},
+		{3, 2, 6, 8, 3, 4, 1, 0},
 		{2, 2, 5, 6, 3, 3, 1, 1},
 		{1, 3, 6, 5, 2, 3, 2, 0},
 		{2, 2, 6, 6, 3, 2, 2, 1},

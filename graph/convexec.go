@@ -12,7 +12,7 @@ func (op convOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgon
 		return nil, err
 	}
 	y := output(pre, op.yShape(), v[0].Dtype())
-	cols := workers(op.n) * op.g.patch() * op.g.positions()
+	cols := workers(op.n) * op.g.scratchPerWorker(op.f)
 	if v[0].Dtype() == tensor.Float32 {
 		convForward(gorgonia.WhichBLAS().Sgemm, op.g, op.f, v[0].Float32s(), v[1].Float32s(), v[2].Float32s(), y.Float32s(), op.s.float32s(cols))
 	} else {
@@ -29,7 +29,7 @@ func (op convFilterGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Valu
 	}
 	dw := output(pre, op.wShape(), v[0].Dtype())
 	k := workers(op.n)
-	cols, partial := k*op.g.patch()*op.g.positions(), (k-1)*op.f*op.g.patch()
+	cols, partial := k*op.g.scratchPerWorker(op.f), (k-1)*op.f*op.g.patch()
 	if v[0].Dtype() == tensor.Float32 {
 		buf := op.s.float32s(cols + partial)
 		convFilterGrad(gorgonia.WhichBLAS().Sgemm, op.g, op.f, v[0].Float32s(), v[1].Float32s(), dw.Float32s(), buf[:cols], buf[cols:])
@@ -47,7 +47,7 @@ func (op convInputGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value
 		return nil, err
 	}
 	dx := output(pre, op.xShape(), v[0].Dtype())
-	cols := workers(op.n) * op.g.patch() * op.g.positions()
+	cols := workers(op.n) * op.g.scratchPerWorker(op.f)
 	if v[0].Dtype() == tensor.Float32 {
 		convInputGrad(gorgonia.WhichBLAS().Sgemm, op.g, op.f, v[0].Float32s(), v[1].Float32s(), dx.Float32s(), op.s.float32s(cols))
 	} else {

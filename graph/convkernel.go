@@ -26,6 +26,103 @@ func (g convGeom) patch() int { return g.c * g.k * g.k }
 // unfolded input.
 func (g convGeom) positions() int { return g.oh * g.ow }
 
+// wide reports whether the convolution unfolds into the wide layout:
+// with stride 1 and no padding, the columns are the positions
+// q = oy·w + ox for every input column ox (not only the ow an output
+// has), so the row of kernel tap (ch, ki, kj) is the input plane from
+// ki·w + kj on, moved by one copy, and col2im is one addition per row.
+// The columns with ox ≥ ow are not outputs: the products there are
+// dropped, and the output gradient is spread with zeros in them. LeNet's
+// second convolution moves 250 rows of 92 values per example this way
+// instead of 2,000 of 8, at 44% more multiplications.
+func (g convGeom) wide() bool { return g.stride == 1 && g.pad == 0 && g.ow < g.w }
+
+// width is the number of columns of an unfolded example: (oh-1)·w + ow
+// in the wide layout (the last row stops at the plane's end), oh·ow
+// otherwise.
+func (g convGeom) width() int {
+	if g.wide() {
+		return (g.oh-1)*g.w + g.ow
+	}
+	return g.positions()
+}
+
+// scratchPerWorker is the scratch one worker of a convolution with f
+// filters needs: the unfolded example and, in the wide layout, one
+// output or output gradient spread over the wide columns.
+func (g convGeom) scratchPerWorker(f int) int {
+	n := g.patch() * g.width()
+	if g.wide() {
+		n += f * g.width()
+	}
+	return n
+}
+
+// unfold writes example x's patches into cols in g's layout.
+func unfold[T float32 | float64](g convGeom, x, cols []T) {
+	if g.wide() {
+		n := g.width()
+		for ch := 0; ch < g.c; ch++ {
+			for ki := 0; ki < g.k; ki++ {
+				for kj := 0; kj < g.k; kj++ {
+					start := (ch*g.h+ki)*g.w + kj
+					copy(cols[:n], x[start:start+n])
+					cols = cols[n:]
+				}
+			}
+		}
+		return
+	}
+	im2col(g, x, cols)
+}
+
+// fold adds the unfolded gradient cols, in g's layout, onto dx.
+func fold[T float32 | float64](g convGeom, cols, dx []T) {
+	if g.wide() {
+		n := g.width()
+		for ch := 0; ch < g.c; ch++ {
+			for ki := 0; ki < g.k; ki++ {
+				for kj := 0; kj < g.k; kj++ {
+					start := (ch*g.h+ki)*g.w + kj
+					dst, src := dx[start:start+n], cols[:n]
+					for j, v := range src {
+						dst[j] += v
+					}
+					cols = cols[n:]
+				}
+			}
+		}
+		return
+	}
+	col2im(g, cols, dx)
+}
+
+// narrow sets y (f, oh, ow) to the wide product yw (f, width) at the
+// output positions, plus the bias b (f).
+func narrow[T float32 | float64](g convGeom, yw, b, y []T) {
+	n, p := g.width(), g.positions()
+	for o, bo := range b {
+		for oy := 0; oy < g.oh; oy++ {
+			src := yw[o*n+oy*g.w : o*n+oy*g.w+g.ow]
+			dst := y[o*p+oy*g.ow : o*p+(oy+1)*g.ow]
+			for j, v := range src {
+				dst[j] = v + bo
+			}
+		}
+	}
+}
+
+// spread writes dy (f, oh, ow) into dyw (f, width) at the output
+// positions; the caller keeps dyw's other columns zero.
+func spread[T float32 | float64](g convGeom, f int, dy, dyw []T) {
+	n, p := g.width(), g.positions()
+	for o := 0; o < f; o++ {
+		for oy := 0; oy < g.oh; oy++ {
+			copy(dyw[o*n+oy*g.w:o*n+oy*g.w+g.ow], dy[o*p+oy*g.ow:o*p+(oy+1)*g.ow])
+		}
+	}
+}
+
 // im2col unfolds one example x (c, h, w) into cols (c·k·k, oh·ow): row
 // (ch, ki, kj) holds, for every output position, the input value under
 // kernel tap (ki, kj) of channel ch, or 0 in the padding.
@@ -128,45 +225,60 @@ func forParts(n int, f func(w, lo, hi int)) {
 
 // convForward sets y (n, f, oh, ow) to the convolution of x (n, c, h, w)
 // with w (f, c, k, k) plus the bias b (f), one example at a time: y_i =
-// w · im2col(x_i) + b. cols is scratch of patch·positions values per
+// w · unfold(x_i) + b. scratch holds g.scratchPerWorker(f) values per
 // worker.
-func convForward[T float32 | float64](gemm gemmFunc[T], g convGeom, f int, x, w, b, y, cols []T) {
-	in, p, k := g.c*g.h*g.w, g.positions(), g.patch()
+func convForward[T float32 | float64](gemm gemmFunc[T], g convGeom, f int, x, w, b, y, scratch []T) {
+	in, p, k, n := g.c*g.h*g.w, g.positions(), g.patch(), g.width()
+	per := g.scratchPerWorker(f)
 	forParts(len(x)/in, func(wk, lo, hi int) {
-		c := cols[wk*k*p : (wk+1)*k*p]
+		c := scratch[wk*per : wk*per+k*n]
+		yw := scratch[wk*per+k*n : (wk+1)*per]
 		for i := lo; i < hi; i++ {
 			yi := y[i*f*p : (i+1)*f*p]
+			unfold(g, x[i*in:(i+1)*in], c)
+			if g.wide() {
+				gemm(blas.NoTrans, blas.NoTrans, f, n, k, 1, w, k, c, n, 0, yw, n)
+				narrow(g, yw, b, yi)
+				continue
+			}
 			for o := 0; o < f; o++ {
 				row := yi[o*p : (o+1)*p]
 				for j := range row {
 					row[j] = b[o]
 				}
 			}
-			im2col(g, x[i*in:(i+1)*in], c)
 			gemm(blas.NoTrans, blas.NoTrans, f, p, k, 1, w, k, c, p, 1, yi, p)
 		}
 	})
 }
 
-// convFilterGrad sets dw (f, c·k·k) to Σ_i dy_i · im2col(x_i)ᵀ. Each
+// convFilterGrad sets dw (f, c·k·k) to Σ_i dy_i · unfold(x_i)ᵀ. Each
 // worker past the first sums into its own part of partial (f·k values
 // per worker), added to dw at the end.
-func convFilterGrad[T float32 | float64](gemm gemmFunc[T], g convGeom, f int, x, dy, dw, cols, partial []T) {
-	in, p, k := g.c*g.h*g.w, g.positions(), g.patch()
-	n := len(x) / in
-	forParts(n, func(wk, lo, hi int) {
-		c := cols[wk*k*p : (wk+1)*k*p]
+func convFilterGrad[T float32 | float64](gemm gemmFunc[T], g convGeom, f int, x, dy, dw, scratch, partial []T) {
+	in, p, k, n := g.c*g.h*g.w, g.positions(), g.patch(), g.width()
+	per := g.scratchPerWorker(f)
+	examples := len(x) / in
+	forParts(examples, func(wk, lo, hi int) {
+		c := scratch[wk*per : wk*per+k*n]
+		dyw := scratch[wk*per+k*n : (wk+1)*per]
+		clear(dyw)
 		acc := dw
 		if wk > 0 {
 			acc = partial[(wk-1)*f*k : wk*f*k]
 		}
 		clear(acc)
 		for i := lo; i < hi; i++ {
-			im2col(g, x[i*in:(i+1)*in], c)
-			gemm(blas.NoTrans, blas.Trans, f, k, p, 1, dy[i*f*p:(i+1)*f*p], p, c, p, 1, acc, k)
+			unfold(g, x[i*in:(i+1)*in], c)
+			dyi := dy[i*f*p : (i+1)*f*p]
+			if g.wide() {
+				spread(g, f, dyi, dyw)
+				dyi = dyw
+			}
+			gemm(blas.NoTrans, blas.Trans, f, k, n, 1, dyi, n, c, n, 1, acc, k)
 		}
 	})
-	for wk := 1; wk < workers(n); wk++ {
+	for wk := 1; wk < workers(examples); wk++ {
 		for j, v := range partial[(wk-1)*f*k : wk*f*k] {
 			dw[j] += v
 		}
@@ -187,15 +299,23 @@ func convBiasGrad[T float32 | float64](f, positions int, dy, db []T) {
 }
 
 // convInputGrad sets dx (n, c, h, w) to the gradient of the convolution
-// with respect to its input: col2im(wᵀ · dy_i) per example.
-func convInputGrad[T float32 | float64](gemm gemmFunc[T], g convGeom, f int, w, dy, dx, cols []T) {
-	in, p, k := g.c*g.h*g.w, g.positions(), g.patch()
+// with respect to its input: fold(wᵀ · dy_i) per example.
+func convInputGrad[T float32 | float64](gemm gemmFunc[T], g convGeom, f int, w, dy, dx, scratch []T) {
+	in, p, k, n := g.c*g.h*g.w, g.positions(), g.patch(), g.width()
+	per := g.scratchPerWorker(f)
 	forParts(len(dx)/in, func(wk, lo, hi int) {
-		c := cols[wk*k*p : (wk+1)*k*p]
+		c := scratch[wk*per : wk*per+k*n]
+		dyw := scratch[wk*per+k*n : (wk+1)*per]
+		clear(dyw)
 		clear(dx[lo*in : hi*in])
 		for i := lo; i < hi; i++ {
-			gemm(blas.Trans, blas.NoTrans, k, p, f, 1, w, k, dy[i*f*p:(i+1)*f*p], p, 0, c, p)
-			col2im(g, c, dx[i*in:(i+1)*in])
+			dyi := dy[i*f*p : (i+1)*f*p]
+			if g.wide() {
+				spread(g, f, dyi, dyw)
+				dyi = dyw
+			}
+			gemm(blas.Trans, blas.NoTrans, k, n, f, 1, w, k, dyi, n, 0, c, n)
+			fold(g, c, dx[i*in:(i+1)*in])
 		}
 	})
 }
