@@ -17,8 +17,10 @@ type NamedTrunk struct {
 // LeNet is the network of Sener & Koltun 2018 for MultiMNIST: conv
 // 10@5×5 → max-pool 2 → ReLU → conv 20@5×5 → max-pool 2 → ReLU → flatten
 // (320) → dense 50 → ReLU shared, and per task dense 50 → ReLU before the
-// output layer. ReLU is applied by the convolutions, before the pooling:
-// max-pooling and ReLU commute, so the function is the same.
+// output layer. The spec gives the ReLU to the convolutions, which have
+// an activation field where pooling has none; max-pooling and ReLU
+// commute, and the network applies it after the pooling, on a quarter of
+// the values (see network.stack).
 func LeNet() NamedTrunk {
 	return NamedTrunk{
 		Input: []int{1, 28, 28},
