@@ -94,36 +94,36 @@ func TestIm2colCol2imMatchReference(t *testing.T) {
 	}
 }
 
-// BenchmarkIm2col unfolds a batch of 256 examples, as one LeNet step's
+// BenchmarkUnfold unfolds a batch of 256 examples, as one LeNet step's
 // forward pass does for each convolution.
-func BenchmarkIm2col(b *testing.B) {
+func BenchmarkUnfold(b *testing.B) {
 	for _, tc := range kernelGeoms[:2] {
 		b.Run(tc.name, func(b *testing.B) {
 			g := tc.g
 			x := make([]float32, g.c*g.h*g.w)
-			cols := make([]float32, g.patch()*g.positions())
+			cols := make([]float32, g.patch()*g.width())
 			b.SetBytes(int64(4 * len(cols) * 256))
 			for b.Loop() {
 				for range 256 {
-					im2col(g, x, cols)
+					unfold(g, x, cols)
 				}
 			}
 		})
 	}
 }
 
-// BenchmarkCol2im folds a batch of 256 examples' unfolded gradients back.
-func BenchmarkCol2im(b *testing.B) {
+// BenchmarkFold folds a batch of 256 examples' unfolded gradients back.
+func BenchmarkFold(b *testing.B) {
 	for _, tc := range kernelGeoms[:2] {
 		b.Run(tc.name, func(b *testing.B) {
 			g := tc.g
 			dx := make([]float32, g.c*g.h*g.w)
-			cols := make([]float32, g.patch()*g.positions())
+			cols := make([]float32, g.patch()*g.width())
 			b.SetBytes(int64(4 * len(cols) * 256))
 			for b.Loop() {
 				for range 256 {
 					clear(dx)
-					col2im(g, cols, dx)
+					fold(g, cols, dx)
 				}
 			}
 		})
