@@ -45,8 +45,15 @@ func (a *Adam) Step(params, grads [][]float32) error {
 type adamStep struct{ b1, b2, eps, stepSize, invSqrtC2 float32 }
 
 // update applies the step to the parameters p with gradients g and
-// moments m and v.
+// moments m and v: in AVX2 assembly where the CPU has it (updateWide),
+// in Go for the rest.
 func (k adamStep) update(p, g, m, v []float32) {
+	done := k.updateWide(p, g, m, v)
+	k.updateScalar(p[done:], g[done:], m[done:], v[done:])
+}
+
+// updateScalar is update one value at a time.
+func (k adamStep) updateScalar(p, g, m, v []float32) {
 	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 	for j := range p {
 		m[j] = k.b1*m[j] + (1-k.b1)*g[j]
