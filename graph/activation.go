@@ -38,7 +38,7 @@ func (b *Builder) Activate(a Activation, x *gorgonia.Node) (y *gorgonia.Node, er
 	case Linear:
 		return x, nil
 	case ReLU:
-		y, err = gorgonia.ApplyOp(reluOp{}, x)
+		y, err = gorgonia.ApplyOp(reluOp{new(owned)}, x)
 	case Tanh:
 		y, err = gorgonia.Tanh(x)
 	case Sigmoid:

@@ -85,7 +85,7 @@ func (b *Builder) Dense(name string, x *gorgonia.Node, units int) (y *gorgonia.N
 	if err != nil {
 		return nil, err
 	}
-	if y, err = gorgonia.ApplyOp(denseOp{rows: x.Shape()[0], in: in, units: units}, x, w, bias); err != nil {
+	if y, err = gorgonia.ApplyOp(denseOp{rows: x.Shape()[0], in: in, units: units, out: new(owned)}, x, w, bias); err != nil {
 		return nil, errors.Wrapf(err, "graph: dense %q: %v x %v + %v", name, x.Shape(), w.Shape(), bias.Shape())
 	}
 	return y, nil

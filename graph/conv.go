@@ -61,7 +61,7 @@ func (b *Builder) Conv2d(name string, x *gorgonia.Node, filters, kernel, stride,
 	if err != nil {
 		return nil, err
 	}
-	op := convOp{n: xs[0], f: filters, g: convGeom{c: c, h: xs[2], w: xs[3], k: kernel, stride: stride, pad: padding, oh: oh, ow: ow}, s: &scratch{}}
+	op := convOp{n: xs[0], f: filters, g: convGeom{c: c, h: xs[2], w: xs[3], k: kernel, stride: stride, pad: padding, oh: oh, ow: ow}, s: &scratch{}, out: new(owned)}
 	if y, err = gorgonia.ApplyOp(op, x, w, bias); err != nil {
 		return nil, errors.Wrapf(err, "graph: conv2d %q: %v * %v", name, xs, w.Shape())
 	}

@@ -11,7 +11,7 @@ func (op convOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgon
 	if err != nil {
 		return nil, err
 	}
-	y := output(pre, op.yShape(), v[0].Dtype())
+	y := op.out.output(pre, op.yShape(), v[0].Dtype())
 	cols := workers(op.n) * op.g.scratchPerWorker(op.f)
 	if v[0].Dtype() == tensor.Float32 {
 		convForward(gorgonia.WhichBLAS().Sgemm, op.g, op.f, v[0].Float32s(), v[1].Float32s(), v[2].Float32s(), y.Float32s(), op.s.float32s(cols))
@@ -27,7 +27,7 @@ func (op convFilterGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Valu
 	if err != nil {
 		return nil, err
 	}
-	dw := output(pre, op.wShape(), v[0].Dtype())
+	dw := op.out.output(pre, op.wShape(), v[0].Dtype())
 	k := workers(op.n)
 	cols, partial := k*op.g.scratchPerWorker(op.f), (k-1)*op.f*op.g.patch()
 	if v[0].Dtype() == tensor.Float32 {
@@ -46,7 +46,7 @@ func (op convInputGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value
 	if err != nil {
 		return nil, err
 	}
-	dx := output(pre, op.xShape(), v[0].Dtype())
+	dx := op.out.output(pre, op.xShape(), v[0].Dtype())
 	cols := workers(op.n) * op.g.scratchPerWorker(op.f)
 	if v[0].Dtype() == tensor.Float32 {
 		convInputGrad(gorgonia.WhichBLAS().Sgemm, op.g, op.f, v[0].Float32s(), v[1].Float32s(), dx.Float32s(), op.s.float32s(cols))
@@ -62,7 +62,7 @@ func (op convBiasGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value)
 	if err != nil {
 		return nil, err
 	}
-	db := output(pre, op.bShape(), v[0].Dtype())
+	db := op.out.output(pre, op.bShape(), v[0].Dtype())
 	if v[0].Dtype() == tensor.Float32 {
 		convBiasGrad(op.f, op.g.positions(), v[0].Float32s(), db.Float32s())
 	} else {
@@ -77,7 +77,7 @@ func (op maxPoolOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gor
 	if err != nil {
 		return nil, err
 	}
-	y := output(pre, op.yShape(), v[0].Dtype())
+	y := op.out.output(pre, op.yShape(), v[0].Dtype())
 	if v[0].Dtype() == tensor.Float32 {
 		maxPoolForward(op.g, v[0].Float32s(), y.Float32s())
 	} else {
@@ -92,7 +92,7 @@ func (op maxPoolGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) 
 	if err != nil {
 		return nil, err
 	}
-	dx := output(pre, op.xShape(), v[0].Dtype())
+	dx := op.out.output(pre, op.xShape(), v[0].Dtype())
 	if v[0].Dtype() == tensor.Float32 {
 		maxPoolGrad(op.g, v[0].Float32s(), v[1].Float32s(), dx.Float32s())
 	} else {

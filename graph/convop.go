@@ -24,6 +24,7 @@ type convOp struct {
 	n, f int
 	g    convGeom
 	s    *scratch
+	out  *owned
 }
 
 // convFilterGradOp is the convolution's gradient with respect to its
@@ -40,8 +41,9 @@ type convBiasGradOp struct{ convOp }
 
 // maxPoolOp is max-pooling of x (n, c, h, w) over windows of g.k.
 type maxPoolOp struct {
-	n int
-	g convGeom
+	n   int
+	g   convGeom
+	out *owned
 }
 
 // maxPoolGradOp is max-pooling's gradient with respect to its input, from
@@ -188,15 +190,18 @@ func (op convOp) SymDiff(in gorgonia.Nodes, _, grad *gorgonia.Node) (gorgonia.No
 	if len(in) != 3 {
 		return nil, errors.Errorf("graph: %v: %d inputs to differentiate, want 3", op, len(in))
 	}
-	dx, err := gorgonia.ApplyOp(convInputGradOp{op}, in[1], grad)
+	// Each gradient op shares the unfolding scratch but has its own output.
+	grad1, grad2, grad3 := op, op, op
+	grad1.out, grad2.out, grad3.out = new(owned), new(owned), new(owned)
+	dx, err := gorgonia.ApplyOp(convInputGradOp{grad1}, in[1], grad)
 	if err != nil {
 		return nil, errors.Wrapf(err, "graph: %v: input gradient", op)
 	}
-	dw, err := gorgonia.ApplyOp(convFilterGradOp{op}, in[0], grad)
+	dw, err := gorgonia.ApplyOp(convFilterGradOp{grad2}, in[0], grad)
 	if err != nil {
 		return nil, errors.Wrapf(err, "graph: %v: kernel gradient", op)
 	}
-	db, err := gorgonia.ApplyOp(convBiasGradOp{op}, grad)
+	db, err := gorgonia.ApplyOp(convBiasGradOp{grad3}, grad)
 	if err != nil {
 		return nil, errors.Wrapf(err, "graph: %v: bias gradient", op)
 	}
@@ -208,7 +213,7 @@ func (op maxPoolOp) SymDiff(in gorgonia.Nodes, _, grad *gorgonia.Node) (gorgonia
 	if len(in) != 1 {
 		return nil, errors.Errorf("graph: %v: %d inputs to differentiate, want 1", op, len(in))
 	}
-	dx, err := gorgonia.ApplyOp(maxPoolGradOp{op}, in[0], grad)
+	dx, err := gorgonia.ApplyOp(maxPoolGradOp{maxPoolOp{n: op.n, g: op.g, out: new(owned)}}, in[0], grad)
 	if err != nil {
 		return nil, errors.Wrapf(err, "graph: %v: input gradient", op)
 	}

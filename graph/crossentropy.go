@@ -21,7 +21,10 @@ type crossEntropyOp struct{ rows, classes int }
 // logp given the loss's (scalar) gradient g: -g · w_i · t_ic. It is linear
 // in g, so its own gradient with respect to g is the cross-entropy of the
 // incoming gradient (MGDA-UB differentiates twice); t and w are inputs.
-type crossEntropyGradOp struct{ rows, classes int }
+type crossEntropyGradOp struct {
+	rows, classes int
+	out           *owned
+}
 
 func (crossEntropyOp) Arity() int     { return 3 }
 func (crossEntropyGradOp) Arity() int { return 3 }
@@ -74,7 +77,7 @@ func (op crossEntropyGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Va
 	if err != nil {
 		return nil, err
 	}
-	d := output(pre, tensor.Shape{op.rows, op.classes}, v[0].Dtype())
+	d := op.out.output(pre, tensor.Shape{op.rows, op.classes}, v[0].Dtype())
 	if v[0].Dtype() == tensor.Float32 {
 		crossEntropyGrad(v[0].Float32s(), v[1].Float32s(), float32(g), d.Float32s())
 	} else {
@@ -136,7 +139,7 @@ func (op crossEntropyOp) SymDiff(in gorgonia.Nodes, _, grad *gorgonia.Node) (gor
 	if len(in) != 3 {
 		return nil, errors.Errorf("graph: cross-entropy: %d inputs to differentiate, want 3", len(in))
 	}
-	d, err := gorgonia.ApplyOp(crossEntropyGradOp(op), in[1], in[2], grad)
+	d, err := gorgonia.ApplyOp(crossEntropyGradOp{rows: op.rows, classes: op.classes, out: new(owned)}, in[1], in[2], grad)
 	if err != nil {
 		return nil, errors.Wrap(err, "graph: cross-entropy gradient")
 	}
@@ -148,7 +151,7 @@ func (op crossEntropyGradOp) SymDiff(in gorgonia.Nodes, _, grad *gorgonia.Node) 
 	if len(in) != 3 {
 		return nil, errors.Errorf("graph: cross-entropy gradient: %d inputs to differentiate, want 3", len(in))
 	}
-	d, err := gorgonia.ApplyOp(crossEntropyOp(op), grad, in[0], in[1])
+	d, err := gorgonia.ApplyOp(crossEntropyOp{rows: op.rows, classes: op.classes}, grad, in[0], in[1])
 	if err != nil {
 		return nil, errors.Wrap(err, "graph: gradient of the cross-entropy gradient")
 	}

@@ -16,18 +16,25 @@ import (
 // of their output across the cores, BLAS on one thread each: on small
 // layers one BLAS call on two threads spends much of its time waking the
 // second (and OpenBLAS's idle thread then spins against the other ops).
-type denseOp struct{ rows, in, units int }
+type denseOp struct {
+	rows, in, units int
+	out             *owned
+}
 
 // matMulOp is op(a)·op(b), op transposing when ta or tb is set: the
 // gradients of denseOp and of itself.
 type matMulOp struct {
 	ta, tb  bool
 	m, n, k int // the product is (m, n); k is the inner dimension
+	out     *owned
 }
 
 // colSumOp sums a (rows, cols) matrix over its rows into (1, cols): the
 // bias's gradient.
-type colSumOp struct{ rows, cols int }
+type colSumOp struct {
+	rows, cols int
+	out        *owned
+}
 
 func (denseOp) Arity() int  { return 3 }
 func (matMulOp) Arity() int { return 2 }
@@ -89,9 +96,9 @@ func (op denseOp) SymDiff(in gorgonia.Nodes, _, grad *gorgonia.Node) (gorgonia.N
 	if len(in) != 3 {
 		return nil, errors.Errorf("graph: %v: %d inputs to differentiate, want 3", op, len(in))
 	}
-	dx, err1 := gorgonia.ApplyOp(matMulOp{tb: true, m: op.rows, n: op.in, k: op.units}, grad, in[1])
-	dw, err2 := gorgonia.ApplyOp(matMulOp{ta: true, m: op.in, n: op.units, k: op.rows}, in[0], grad)
-	db, err3 := gorgonia.ApplyOp(colSumOp{op.rows, op.units}, grad)
+	dx, err1 := gorgonia.ApplyOp(matMulOp{tb: true, m: op.rows, n: op.in, k: op.units, out: new(owned)}, grad, in[1])
+	dw, err2 := gorgonia.ApplyOp(matMulOp{ta: true, m: op.in, n: op.units, k: op.rows, out: new(owned)}, in[0], grad)
+	db, err3 := gorgonia.ApplyOp(colSumOp{rows: op.rows, cols: op.units, out: new(owned)}, grad)
 	if err := firstError(err1, err2, err3); err != nil {
 		return nil, errors.Wrapf(err, "graph: %v: gradients", op)
 	}
@@ -108,14 +115,14 @@ func (op matMulOp) SymDiff(in gorgonia.Nodes, _, grad *gorgonia.Node) (gorgonia.
 	var da, db *gorgonia.Node
 	var err1, err2 error
 	if op.ta {
-		da, err1 = gorgonia.ApplyOp(matMulOp{ta: op.tb, tb: true, m: op.k, n: op.m, k: op.n}, in[1], grad)
+		da, err1 = gorgonia.ApplyOp(matMulOp{ta: op.tb, tb: true, m: op.k, n: op.m, k: op.n, out: new(owned)}, in[1], grad)
 	} else {
-		da, err1 = gorgonia.ApplyOp(matMulOp{tb: !op.tb, m: op.m, n: op.k, k: op.n}, grad, in[1])
+		da, err1 = gorgonia.ApplyOp(matMulOp{tb: !op.tb, m: op.m, n: op.k, k: op.n, out: new(owned)}, grad, in[1])
 	}
 	if op.tb {
-		db, err2 = gorgonia.ApplyOp(matMulOp{ta: true, tb: op.ta, m: op.n, n: op.k, k: op.m}, grad, in[0])
+		db, err2 = gorgonia.ApplyOp(matMulOp{ta: true, tb: op.ta, m: op.n, n: op.k, k: op.m, out: new(owned)}, grad, in[0])
 	} else {
-		db, err2 = gorgonia.ApplyOp(matMulOp{ta: !op.ta, m: op.k, n: op.n, k: op.m}, in[0], grad)
+		db, err2 = gorgonia.ApplyOp(matMulOp{ta: !op.ta, m: op.k, n: op.n, k: op.m, out: new(owned)}, in[0], grad)
 	}
 	if err := firstError(err1, err2); err != nil {
 		return nil, errors.Wrapf(err, "graph: %v: gradients", op)
@@ -144,7 +151,7 @@ func (op denseOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgo
 	if err != nil {
 		return nil, err
 	}
-	y := output(pre, tensor.Shape{op.rows, op.units}, v[0].Dtype())
+	y := op.out.output(pre, tensor.Shape{op.rows, op.units}, v[0].Dtype())
 	if v[0].Dtype() == tensor.Float32 {
 		gemmRows(gorgonia.WhichBLAS().Sgemm, false, false, op.rows, op.units, op.in, v[0].Float32s(), v[1].Float32s(), v[2].Float32s(), y.Float32s())
 	} else {
@@ -160,7 +167,7 @@ func (op matMulOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorg
 	if err != nil {
 		return nil, err
 	}
-	c := output(pre, tensor.Shape{op.m, op.n}, v[0].Dtype())
+	c := op.out.output(pre, tensor.Shape{op.m, op.n}, v[0].Dtype())
 	if v[0].Dtype() == tensor.Float32 {
 		gemmRows(gorgonia.WhichBLAS().Sgemm, op.ta, op.tb, op.m, op.n, op.k, v[0].Float32s(), v[1].Float32s(), nil, c.Float32s())
 	} else {
@@ -175,7 +182,7 @@ func (op colSumOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorg
 	if err != nil {
 		return nil, err
 	}
-	s := output(pre, tensor.Shape{1, op.cols}, v[0].Dtype())
+	s := op.out.output(pre, tensor.Shape{1, op.cols}, v[0].Dtype())
 	if v[0].Dtype() == tensor.Float32 {
 		colSums(v[0].Float32s(), s.Float32s())
 	} else {

@@ -20,13 +20,13 @@ import (
 // class dominates by more than ~88 overflows exp in float32 and turns the
 // row, and the cross-entropy, into -Inf and NaN. It also starts one
 // goroutine per row. Its gradient is logSoftmaxGradOp.
-type logSoftmaxOp struct{}
+type logSoftmaxOp struct{ out *owned }
 
 // logSoftmaxGradOp is the gradient of log-softmax with respect to its
 // input, given its output y and the gradient dy of the output:
 // dx = dy − exp(y) · Σ_c dy, row by row. It has no gradient of its own:
 // graphs differentiated twice use the composed log-softmax.
-type logSoftmaxGradOp struct{}
+type logSoftmaxGradOp struct{ out *owned }
 
 func (logSoftmaxOp) Arity() int     { return 1 }
 func (logSoftmaxGradOp) Arity() int { return 2 }
@@ -62,12 +62,17 @@ func matrixShape(what string, in []gorgonia.DimSizer) (tensor.Shape, error) {
 }
 
 func (op logSoftmaxOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	return op.UsePreallocDo(nil, in...)
+}
+
+// UsePreallocDo writes the log-softmax into pre when it fits.
+func (op logSoftmaxOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
 	v, err := matrices(op, in, 1)
 	if err != nil {
 		return nil, err
 	}
 	x := v[0]
-	out := output(nil, x.Shape(), x.Dtype())
+	out := op.out.output(pre, x.Shape(), x.Dtype())
 	if x.Dtype() == tensor.Float32 {
 		logSoftmaxRows(out.Float32s(), x.Float32s(), x.Shape()[1])
 	} else {
@@ -77,12 +82,17 @@ func (op logSoftmaxOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 }
 
 func (op logSoftmaxGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	return op.UsePreallocDo(nil, in...)
+}
+
+// UsePreallocDo writes the gradient into pre when it fits.
+func (op logSoftmaxGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
 	v, err := matrices(op, in, 2)
 	if err != nil {
 		return nil, err
 	}
 	y, dy := v[0], v[1]
-	out := output(nil, y.Shape(), y.Dtype())
+	out := op.out.output(pre, y.Shape(), y.Dtype())
 	if y.Dtype() == tensor.Float32 {
 		logSoftmaxGradRows(out.Float32s(), y.Float32s(), dy.Float32s(), y.Shape()[1])
 	} else {
@@ -146,7 +156,7 @@ func (logSoftmaxOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) 
 	if len(inputs) != 1 {
 		return nil, errors.Errorf("graph: log-softmax: %d inputs to differentiate, want 1", len(inputs))
 	}
-	dx, err := gorgonia.ApplyOp(logSoftmaxGradOp{}, output, grad)
+	dx, err := gorgonia.ApplyOp(logSoftmaxGradOp{new(owned)}, output, grad)
 	if err != nil {
 		return nil, errors.Wrap(err, "graph: log-softmax gradient")
 	}

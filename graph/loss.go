@@ -16,7 +16,7 @@ func (b *Builder) LogSoftmax(logits *gorgonia.Node) (y *gorgonia.Node, err error
 	if b.ComposedSoftmax {
 		return b.composedLogSoftmax(logits)
 	}
-	if y, err = gorgonia.ApplyOp(logSoftmaxOp{}, logits); err != nil {
+	if y, err = gorgonia.ApplyOp(logSoftmaxOp{new(owned)}, logits); err != nil {
 		return nil, errors.Wrapf(err, "graph: log-softmax on %v", logits.Shape())
 	}
 	return y, nil

@@ -27,7 +27,7 @@ func (b *Builder) MaxPool2d(x *gorgonia.Node, size, stride int) (y *gorgonia.Nod
 		return nil, errors.Errorf("graph: max-pool: window %d larger than input %v", size, xs)
 	}
 	g := convGeom{c: xs[1], h: xs[2], w: xs[3], k: size, stride: stride, oh: (xs[2]-size)/stride + 1, ow: (xs[3]-size)/stride + 1}
-	if y, err = gorgonia.ApplyOp(maxPoolOp{n: xs[0], g: g}, x); err != nil {
+	if y, err = gorgonia.ApplyOp(maxPoolOp{n: xs[0], g: g, out: new(owned)}, x); err != nil {
 		return nil, errors.Wrapf(err, "graph: max-pool %v, size %d, stride %d", xs, size, stride)
 	}
 	return y, nil

@@ -15,13 +15,13 @@ import (
 // register the tape machine hands it. Gorgonia's Rectify takes four
 // passes and two temporaries per step, forward and backward (a
 // comparison mask, then a product).
-type reluOp struct{}
+type reluOp struct{ out *owned }
 
 // reluGradOp is ReLU's gradient given its output y and the output's
 // gradient dy: dy where y > 0, else 0. It is linear in dy, so its own
 // gradient with respect to dy is itself (MGDA-UB differentiates twice);
 // y is held constant, as the step function is flat almost everywhere.
-type reluGradOp struct{}
+type reluGradOp struct{ out *owned }
 
 func (reluOp) Arity() int     { return 1 }
 func (reluGradOp) Arity() int { return 2 }
@@ -69,7 +69,7 @@ func (op reluOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgon
 	if err != nil {
 		return nil, err
 	}
-	y := output(pre, v[0].Shape(), v[0].Dtype())
+	y := op.out.output(pre, v[0].Shape(), v[0].Dtype())
 	if v[0].Dtype() == tensor.Float32 {
 		relu(v[0].Float32s(), y.Float32s())
 	} else {
@@ -84,7 +84,7 @@ func (op reluGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (go
 	if err != nil {
 		return nil, err
 	}
-	dx := output(pre, v[0].Shape(), v[0].Dtype())
+	dx := op.out.output(pre, v[0].Shape(), v[0].Dtype())
 	if v[0].Dtype() == tensor.Float32 {
 		reluGrad(v[0].Float32s(), v[1].Float32s(), dx.Float32s())
 	} else {
@@ -155,7 +155,7 @@ func (op reluOp) SymDiff(in gorgonia.Nodes, output, grad *gorgonia.Node) (gorgon
 	if len(in) != 1 {
 		return nil, errors.Errorf("graph: relu: %d inputs to differentiate, want 1", len(in))
 	}
-	dx, err := gorgonia.ApplyOp(reluGradOp{}, output, grad)
+	dx, err := gorgonia.ApplyOp(reluGradOp{new(owned)}, output, grad)
 	if err != nil {
 		return nil, errors.Wrap(err, "graph: relu gradient")
 	}
@@ -167,7 +167,7 @@ func (op reluGradOp) SymDiff(in gorgonia.Nodes, _, grad *gorgonia.Node) (gorgoni
 	if len(in) != 2 {
 		return nil, errors.Errorf("graph: relu gradient: %d inputs to differentiate, want 2", len(in))
 	}
-	d, err := gorgonia.ApplyOp(reluGradOp{}, in[0], grad)
+	d, err := gorgonia.ApplyOp(reluGradOp{new(owned)}, in[0], grad)
 	if err != nil {
 		return nil, errors.Wrap(err, "graph: gradient of the relu gradient")
 	}
