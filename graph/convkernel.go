@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
+	"gorgonia.org/gorgonia"
 )
 
 // f32 and f64 are gonum's pure-Go BLAS, for the level-1 kernels it has
@@ -16,6 +17,17 @@ var f32, f64 gonum.Implementation
 // gemmFunc is the BLAS matrix product c = alpha·op(a)·op(b) + beta·c on
 // row-major matrices: Sgemm or Dgemm of the BLAS Gorgonia uses.
 type gemmFunc[T float32 | float64] func(tA, tB blas.Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int)
+
+// sgemm and dgemm are the matrix products of the BLAS Gorgonia uses, as
+// plain functions: passing one is free, where the method value
+// gorgonia.WhichBLAS().Sgemm allocates at every call.
+func sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gorgonia.WhichBLAS().Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+func dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	gorgonia.WhichBLAS().Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
 
 // convGeom is the geometry of one 2-D convolution or pooling: an input
 // of c channels of h × w, square windows of side k moved by stride over

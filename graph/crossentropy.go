@@ -50,9 +50,9 @@ func (op crossEntropyGradOp) InferShape(...gorgonia.DimSizer) (tensor.Shape, err
 }
 
 func (op crossEntropyOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	v, err := operands(op, in, tensor.Shape{op.rows, op.classes}, tensor.Shape{op.rows, op.classes}, tensor.Shape{op.rows})
+	v, err := operands(in, tensor.Shape{op.rows, op.classes}, tensor.Shape{op.rows, op.classes}, tensor.Shape{op.rows})
 	if err != nil {
-		return nil, err
+		return nil, opError(op, err)
 	}
 	if v[0].Dtype() == tensor.Float32 {
 		return gorgonia.NewF32(float32(crossEntropy(v[0].Float32s(), v[1].Float32s(), v[2].Float32s()))), nil
@@ -73,9 +73,9 @@ func (op crossEntropyGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Va
 	if !ok {
 		return nil, errors.Errorf("graph: %v: the loss's gradient is %T %v, want a scalar", op, in[2], in[2].Shape())
 	}
-	v, err := operands(op, in[:2], tensor.Shape{op.rows, op.classes}, tensor.Shape{op.rows})
+	v, err := operands(in[:2], tensor.Shape{op.rows, op.classes}, tensor.Shape{op.rows})
 	if err != nil {
-		return nil, err
+		return nil, opError(op, err)
 	}
 	d := op.out.output(pre, tensor.Shape{op.rows, op.classes}, v[0].Dtype())
 	if v[0].Dtype() == tensor.Float32 {

@@ -147,15 +147,15 @@ func (op colSumOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 
 // UsePreallocDo writes x·w + b into pre when it fits.
 func (op denseOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
-	v, err := operands(op, in, tensor.Shape{op.rows, op.in}, tensor.Shape{op.in, op.units}, tensor.Shape{1, op.units})
+	v, err := operands(in, tensor.Shape{op.rows, op.in}, tensor.Shape{op.in, op.units}, tensor.Shape{1, op.units})
 	if err != nil {
-		return nil, err
+		return nil, opError(op, err)
 	}
 	y := op.out.output(pre, tensor.Shape{op.rows, op.units}, v[0].Dtype())
 	if v[0].Dtype() == tensor.Float32 {
-		gemmRows(gorgonia.WhichBLAS().Sgemm, false, false, op.rows, op.units, op.in, v[0].Float32s(), v[1].Float32s(), v[2].Float32s(), y.Float32s())
+		gemmRows(sgemm, false, false, op.rows, op.units, op.in, v[0].Float32s(), v[1].Float32s(), v[2].Float32s(), y.Float32s())
 	} else {
-		gemmRows(gorgonia.WhichBLAS().Dgemm, false, false, op.rows, op.units, op.in, v[0].Float64s(), v[1].Float64s(), v[2].Float64s(), y.Float64s())
+		gemmRows(dgemm, false, false, op.rows, op.units, op.in, v[0].Float64s(), v[1].Float64s(), v[2].Float64s(), y.Float64s())
 	}
 	return y, nil
 }
@@ -163,24 +163,24 @@ func (op denseOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgo
 // UsePreallocDo writes op(a)·op(b) into pre when it fits.
 func (op matMulOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
 	as, bs := op.shapes()
-	v, err := operands(op, in, as, bs)
+	v, err := operands(in, as, bs)
 	if err != nil {
-		return nil, err
+		return nil, opError(op, err)
 	}
 	c := op.out.output(pre, tensor.Shape{op.m, op.n}, v[0].Dtype())
 	if v[0].Dtype() == tensor.Float32 {
-		gemmRows(gorgonia.WhichBLAS().Sgemm, op.ta, op.tb, op.m, op.n, op.k, v[0].Float32s(), v[1].Float32s(), nil, c.Float32s())
+		gemmRows(sgemm, op.ta, op.tb, op.m, op.n, op.k, v[0].Float32s(), v[1].Float32s(), nil, c.Float32s())
 	} else {
-		gemmRows(gorgonia.WhichBLAS().Dgemm, op.ta, op.tb, op.m, op.n, op.k, v[0].Float64s(), v[1].Float64s(), nil, c.Float64s())
+		gemmRows(dgemm, op.ta, op.tb, op.m, op.n, op.k, v[0].Float64s(), v[1].Float64s(), nil, c.Float64s())
 	}
 	return c, nil
 }
 
 // UsePreallocDo writes the column sums into pre when it fits.
 func (op colSumOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
-	v, err := operands(op, in, tensor.Shape{op.rows, op.cols})
+	v, err := operands(in, tensor.Shape{op.rows, op.cols})
 	if err != nil {
-		return nil, err
+		return nil, opError(op, err)
 	}
 	s := op.out.output(pre, tensor.Shape{1, op.cols}, v[0].Dtype())
 	if v[0].Dtype() == tensor.Float32 {
@@ -204,34 +204,33 @@ func colSums[T float32 | float64](x, s []T) {
 // when bias is not nil, splitting c's rows across workers when the
 // product is large enough to pay for it.
 func gemmRows[T float32 | float64](gemm gemmFunc[T], ta, tb bool, m, n, k int, a, b, bias, c []T) {
-	tA, tB, lda, ldb := blas.NoTrans, blas.NoTrans, k, n
-	if ta {
-		tA, lda = blas.Trans, m
-	}
-	if tb {
-		tB, ldb = blas.Trans, k
-	}
-	rows := func(lo, hi int) {
-		var beta T
-		if bias != nil {
-			for i := lo; i < hi; i++ {
-				copy(c[i*n:(i+1)*n], bias)
-			}
-			beta = 1
-		}
-		off := lo * k // row lo of op(a)
-		if ta {
-			off = lo
-		}
-		gemm(tA, tB, hi-lo, n, k, 1, a[off:], lda, b, ldb, beta, c[lo*n:hi*n], n)
-	}
 	if m < 2 || m*n*k < parallelFrom*4 {
-		rows(0, m)
+		gemmRange(gemm, ta, tb, m, n, k, a, b, bias, c, 0, m)
 		return
 	}
 	forParts(m, func(_, lo, hi int) {
 		if lo < hi {
-			rows(lo, hi)
+			gemmRange(gemm, ta, tb, m, n, k, a, b, bias, c, lo, hi)
 		}
 	})
+}
+
+// gemmRange computes rows lo to hi of gemmRows's product.
+func gemmRange[T float32 | float64](gemm gemmFunc[T], ta, tb bool, m, n, k int, a, b, bias, c []T, lo, hi int) {
+	tA, tB, lda, ldb := blas.NoTrans, blas.NoTrans, k, n
+	off := lo * k // row lo of op(a)
+	if ta {
+		tA, lda, off = blas.Trans, m, lo
+	}
+	if tb {
+		tB, ldb = blas.Trans, k
+	}
+	var beta T
+	if bias != nil {
+		for i := lo; i < hi; i++ {
+			copy(c[i*n:(i+1)*n], bias)
+		}
+		beta = 1
+	}
+	gemm(tA, tB, hi-lo, n, k, 1, a[off:], lda, b, ldb, beta, c[lo*n:hi*n], n)
 }

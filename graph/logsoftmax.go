@@ -67,9 +67,9 @@ func (op logSoftmaxOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 
 // UsePreallocDo writes the log-softmax into pre when it fits.
 func (op logSoftmaxOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
-	v, err := matrices(op, in, 1)
+	v, err := matrices(in, 1)
 	if err != nil {
-		return nil, err
+		return nil, opError(op, err)
 	}
 	x := v[0]
 	out := op.out.output(pre, x.Shape(), x.Dtype())
@@ -87,9 +87,9 @@ func (op logSoftmaxGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 
 // UsePreallocDo writes the gradient into pre when it fits.
 func (op logSoftmaxGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
-	v, err := matrices(op, in, 2)
+	v, err := matrices(in, 2)
 	if err != nil {
-		return nil, err
+		return nil, opError(op, err)
 	}
 	y, dy := v[0], v[1]
 	out := op.out.output(pre, y.Shape(), y.Dtype())
@@ -103,11 +103,11 @@ func (op logSoftmaxGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Valu
 
 // matrices checks that in holds n float (rows, classes) matrices of one
 // shape and dtype.
-func matrices(op fmt.Stringer, in []gorgonia.Value, n int) ([3]*tensor.Dense, error) {
+func matrices(in []gorgonia.Value, n int) ([3]*tensor.Dense, error) {
 	if len(in) > 0 && in[0].Shape().Dims() != 2 {
-		return [3]*tensor.Dense{}, errors.Errorf("graph: %v: input shape %v, want (rows, classes)", op, in[0].Shape())
+		return [3]*tensor.Dense{}, errors.Errorf("input shape %v, want (rows, classes)", in[0].Shape())
 	}
-	return sameShaped(op, in, n)
+	return sameShaped(in, n)
 }
 
 // logSoftmaxRows sets y to the row-wise log-softmax of x.

@@ -13,10 +13,12 @@ import (
 // finding the buffer it writes into.
 
 // operands checks that in holds len(shapes) dense tensors of those shapes
-// and one float dtype; a view is copied into a tensor of its own.
-func operands(op fmt.Stringer, in []gorgonia.Value, shapes ...tensor.Shape) (v [3]*tensor.Dense, err error) {
+// and one float dtype; a view is copied into a tensor of its own. Its
+// error names no op: the caller adds it with opError, on the error path
+// only, so that a running op is not boxed into an interface every call.
+func operands(in []gorgonia.Value, shapes ...tensor.Shape) (v [3]*tensor.Dense, err error) {
 	if len(in) != len(shapes) {
-		return v, errors.Errorf("graph: %v: %d inputs, want %d", op, len(in), len(shapes))
+		return v, errors.Errorf("%d inputs, want %d", len(in), len(shapes))
 	}
 	for i, x := range in {
 		d, ok := x.(*tensor.Dense)
@@ -24,10 +26,10 @@ func operands(op fmt.Stringer, in []gorgonia.Value, shapes ...tensor.Shape) (v [
 			d, ok = d.Materialize().(*tensor.Dense)
 		}
 		if !ok || !d.Shape().Eq(shapes[i]) {
-			return v, errors.Errorf("graph: %v: input %d is %T %v, want a dense %v", op, i, x, x.Shape(), shapes[i].Clone())
+			return v, errors.Errorf("input %d is %T %v, want a dense %v", i, x, x.Shape(), shapes[i].Clone())
 		}
 		if d.Dtype() != tensor.Float32 && d.Dtype() != tensor.Float64 || d.Dtype() != in[0].Dtype() {
-			return v, errors.Errorf("graph: %v: input %d has dtype %v, want float32 or float64 like input 0 (%v)", op, i, d.Dtype(), in[0].Dtype())
+			return v, errors.Errorf("input %d has dtype %v, want float32 or float64 like input 0 (%v)", i, d.Dtype(), in[0].Dtype())
 		}
 		v[i] = d
 	}
@@ -71,12 +73,17 @@ func fits(d *tensor.Dense, shape tensor.Shape, dt tensor.Dtype) bool {
 
 // sameShaped checks that in holds n dense float tensors of one shape and
 // dtype.
-func sameShaped(op fmt.Stringer, in []gorgonia.Value, n int) (v [3]*tensor.Dense, err error) {
+func sameShaped(in []gorgonia.Value, n int) (v [3]*tensor.Dense, err error) {
 	if len(in) == 0 {
-		return v, errors.Errorf("graph: %v: no inputs, want %d", op, n)
+		return v, errors.Errorf("no inputs, want %d", n)
 	}
 	shapes := [3]tensor.Shape{in[0].Shape(), in[0].Shape(), in[0].Shape()}
-	return operands(op, in, shapes[:n]...)
+	return operands(in, shapes[:n]...)
+}
+
+// opError names op in err, an error of operands.
+func opError(op fmt.Stringer, err error) error {
+	return errors.WithMessagef(err, "graph: %v", op)
 }
 
 // fnType is a → … → a with arity arguments: every input and the output

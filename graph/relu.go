@@ -65,9 +65,9 @@ func (op reluGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 
 // UsePreallocDo writes max(x, 0) into pre when it fits.
 func (op reluOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
-	v, err := sameShaped(op, in, 1)
+	v, err := sameShaped(in, 1)
 	if err != nil {
-		return nil, err
+		return nil, opError(op, err)
 	}
 	y := op.out.output(pre, v[0].Shape(), v[0].Dtype())
 	if v[0].Dtype() == tensor.Float32 {
@@ -80,9 +80,9 @@ func (op reluOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgon
 
 // UsePreallocDo writes the input's gradient into pre when it fits.
 func (op reluGradOp) UsePreallocDo(pre gorgonia.Value, in ...gorgonia.Value) (gorgonia.Value, error) {
-	v, err := sameShaped(op, in, 2)
+	v, err := sameShaped(in, 2)
 	if err != nil {
-		return nil, err
+		return nil, opError(op, err)
 	}
 	dx := op.out.output(pre, v[0].Shape(), v[0].Dtype())
 	if v[0].Dtype() == tensor.Float32 {
