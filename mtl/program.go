@@ -237,6 +237,10 @@ func (p *program) run() error {
 		if err != nil {
 			return errors.Wrapf(err, "mtl: gradient of %q", n.Name())
 		}
+		if d, ok := g.(*tensor.Dense); ok && d.Dtype() == tensor.Float32 {
+			p.gradData[i] = d.Float32s() // Data() would box the slice at every run
+			continue
+		}
 		p.gradData[i] = g.Data().([]float32)
 	}
 	return nil
