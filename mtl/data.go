@@ -111,6 +111,14 @@ func (m *Model) bindInputs(data map[string]*datasets.Dataset, role string) ([]*b
 	return out, nil
 }
 
+// labelAt returns labels[r], or datasets.NoLabel when labels is nil.
+func labelAt(labels []int, r int) int {
+	if labels == nil {
+		return datasets.NoLabel
+	}
+	return labels[r]
+}
+
 // has reports whether example r has a label or target for task t.
 func (d *boundData) has(t, r int) bool {
 	return d.labels == nil || d.labels[t] == nil || d.labels[t][r] != datasets.NoLabel
@@ -142,22 +150,31 @@ func (p *program) load(s int, d *boundData, rows []int, perBatch bool) {
 		clear(data)
 		k := len(data) / p.batch
 		binary := p.kinds[t] == BinaryKind
-		for i, r := range rows {
-			switch {
-			case d.targets != nil && d.targets[t] != nil:
-				copy(data[i*k:(i+1)*k], d.targets[t][r*k:(r+1)*k])
-			case !d.has(t, r) || d.labels == nil || d.labels[t] == nil:
-			case binary:
-				data[i] = float32(d.labels[t][r])
-			default:
-				data[i*k+d.labels[t][r]] = 1
-			}
+		var labels []int
+		if d.labels != nil {
+			labels = d.labels[t]
+		}
+		var targets []float32
+		if d.targets != nil {
+			targets = d.targets[t]
 		}
 		w := p.taskRowWData[t]
 		clear(w)
 		n := 0
+		// One pass, each row's label read once: in a shuffled dataset
+		// every read misses the cache.
 		for i, r := range rows {
-			if d.has(t, r) {
+			label := labelAt(labels, r)
+			switch {
+			case targets != nil:
+				copy(data[i*k:(i+1)*k], targets[r*k:(r+1)*k])
+			case labels == nil || label == datasets.NoLabel:
+			case binary:
+				data[i] = float32(label)
+			default:
+				data[i*k+label] = 1
+			}
+			if labels == nil || label != datasets.NoLabel {
 				w[i] = 1
 				n++
 			}
