@@ -26,18 +26,26 @@ import (
 //
 //	go test ./mtl -run '^$' -bench MMoESynthetic -benchtime 1x -v
 //
-// GOMTL_MMOE_EPOCHS sets the epochs (default 10) and GOMTL_MMOE_P the
-// correlations, comma-separated (default 1,0.9,0.5,0), so that a longer
-// run can be split over processes.
+// GOMTL_MMOE_EPOCHS sets the epochs (default 10), GOMTL_MMOE_SEEDS the
+// seeds (default 3), GOMTL_MMOE_P the correlations, comma-separated
+// (default 1,0.9,0.5,0), so that a longer run can be split over
+// processes, and GOMTL_MMOE_SCHEDULE=cosine anneals the learning rate to
+// 0 over the epochs (default constant).
 func BenchmarkMMoESynthetic(b *testing.B) {
-	const seeds, examples = 3, 50000
-	epochs := 10
-	if v := os.Getenv("GOMTL_MMOE_EPOCHS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			b.Fatalf("GOMTL_MMOE_EPOCHS=%q, want a number of epochs", v)
-		}
-		epochs = n
+	const examples = 50000
+	epochs, seeds := envCount(b, "GOMTL_MMOE_EPOCHS", 10), envCount(b, "GOMTL_MMOE_SEEDS", 3)
+	var schedule []Callback
+	switch v := os.Getenv("GOMTL_MMOE_SCHEDULE"); v {
+	case "":
+	case "cosine":
+		schedule = append(schedule, CallbackFunc(func(t *Training, e Event) error {
+			if e.Kind != EpochStart {
+				return nil
+			}
+			return t.SetLearningRate(1e-3 * (1 + math.Cos(math.Pi*float64(e.Epoch-1)/float64(epochs))) / 2)
+		}))
+	default:
+		b.Fatalf("GOMTL_MMOE_SCHEDULE=%q, want cosine or nothing", v)
 	}
 	ps := []float64{1, 0.9, 0.5, 0}
 	if v := os.Getenv("GOMTL_MMOE_P"); v != "" {
@@ -70,7 +78,7 @@ func BenchmarkMMoESynthetic(b *testing.B) {
 				}{{sharedBottom, &hard}, {mmoe, &moe}} {
 					run.spec.Seed = int64(seed)
 					m := MustNew(run.spec)
-					if _, err := m.Fit(context.Background(), train, FitConfig{Epochs: epochs, BatchSize: 128, Seed: int64(seed)}); err != nil {
+					if _, err := m.Fit(context.Background(), train, FitConfig{Epochs: epochs, BatchSize: 128, Seed: int64(seed), Callbacks: schedule}); err != nil {
 						b.Fatal(err)
 					}
 					res, err := m.Evaluate(context.Background(), test)
@@ -88,6 +96,20 @@ func BenchmarkMMoESynthetic(b *testing.B) {
 			b.ReportMetric(100*gain, fmt.Sprintf("gain%%_p=%.1f", p))
 		}
 	}
+}
+
+// envCount reads a positive count from the environment variable name,
+// def when it is unset.
+func envCount(b *testing.B, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		b.Fatalf("%s=%q, want a positive count", name, v)
+	}
+	return n
 }
 
 func meanSD(xs []float64) (mean, sd float64) {
