@@ -29,11 +29,21 @@ import (
 // GOMTL_MMOE_EPOCHS sets the epochs (default 10), GOMTL_MMOE_SEEDS the
 // seeds (default 3), GOMTL_MMOE_P the correlations, comma-separated
 // (default 1,0.9,0.5,0), so that a longer run can be split over
-// processes, and GOMTL_MMOE_SCHEDULE=cosine anneals the learning rate to
-// 0 over the epochs (default constant).
+// processes, GOMTL_MMOE_SCHEDULE=cosine anneals the learning rate to 0
+// over the epochs (default constant), and GOMTL_MMOE_SCALE sets the
+// data's scale c (default 1; a larger c makes the sinusoids of the labels
+// faster, the functions harder to fit).
 func BenchmarkMMoESynthetic(b *testing.B) {
 	const examples = 50000
 	epochs, seeds := envCount(b, "GOMTL_MMOE_EPOCHS", 10), envCount(b, "GOMTL_MMOE_SEEDS", 3)
+	scale := 1.0
+	if v := os.Getenv("GOMTL_MMOE_SCALE"); v != "" {
+		c, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(c > 0) {
+			b.Fatalf("GOMTL_MMOE_SCALE=%q, want a positive number", v)
+		}
+		scale = c
+	}
 	var schedule []Callback
 	switch v := os.Getenv("GOMTL_MMOE_SCHEDULE"); v {
 	case "":
@@ -68,7 +78,7 @@ func BenchmarkMMoESynthetic(b *testing.B) {
 		for _, p := range ps {
 			var hard, moe, gains []float64
 			for seed := 1; seed <= seeds; seed++ {
-				train, test, err := datasets.MMoESynthetic(datasets.MMoEConfig{Correlation: p, Seed: uint64(seed), Train: examples})
+				train, test, err := datasets.MMoESynthetic(datasets.MMoEConfig{Correlation: p, Scale: scale, Seed: uint64(seed), Train: examples})
 				if err != nil {
 					b.Fatal(err)
 				}
