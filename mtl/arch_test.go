@@ -210,3 +210,8 @@ func TestCascadeStopGradient(t *testing.T) {
 		}
 	}
 }
+
+// has reports whether example r has a label or target for task t.
+func (d *boundData) has(t, r int) bool {
+	return d.labels == nil || d.labels[t] == nil || d.labels[t][r] != datasets.NoLabel
+}

@@ -111,19 +111,6 @@ func (m *Model) bindInputs(data map[string]*datasets.Dataset, role string) ([]*b
 	return out, nil
 }
 
-// labelAt returns labels[r], or datasets.NoLabel when labels is nil.
-func labelAt(labels []int, r int) int {
-	if labels == nil {
-		return datasets.NoLabel
-	}
-	return labels[r]
-}
-
-// has reports whether example r has a label or target for task t.
-func (d *boundData) has(t, r int) bool {
-	return d.labels == nil || d.labels[t] == nil || d.labels[t][r] != datasets.NoLabel
-}
-
 // load fills the tensors of p's slot s with the examples rows of d:
 // features, the batch row weights (1/len(rows) on real rows, 0 on
 // padding), and for each task reading s its targets (one-hot classes, 0/1
@@ -164,17 +151,17 @@ func (p *program) load(s int, d *boundData, rows []int, perBatch bool) {
 		// One pass, each row's label read once: in a shuffled dataset
 		// every read misses the cache.
 		for i, r := range rows {
-			label := labelAt(labels, r)
+			labelled := labels == nil || labels[r] != datasets.NoLabel
 			switch {
 			case targets != nil:
 				copy(data[i*k:(i+1)*k], targets[r*k:(r+1)*k])
-			case labels == nil || label == datasets.NoLabel:
+			case labels == nil || !labelled:
 			case binary:
-				data[i] = float32(label)
+				data[i] = float32(labels[r])
 			default:
-				data[i*k+label] = 1
+				data[i*k+labels[r]] = 1
 			}
-			if labels == nil || label != datasets.NoLabel {
+			if labelled {
 				w[i] = 1
 				n++
 			}
